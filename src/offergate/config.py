@@ -1,0 +1,275 @@
+"""Parse and validate every input once into a typed, frozen Config.
+
+Errors name the input and say what to do; secrets are kept out of repr.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from offergate.durations import parse_duration
+from offergate.errors import InputError
+from offergate.inputs import with_defaults
+
+
+class Secret:
+    """A secret string whose repr and str never show the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class WaitUntil(str, Enum):
+    PUBLISHER_SIGNOFF = "publisher-signoff"
+    LIVE = "live"
+
+
+class OnPending(str, Enum):
+    FAIL = "fail"
+    WARN = "warn"
+    PASS = "pass"
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_API_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+MIN_POLL_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class AzureCredentials:
+    """Which credential the offer gate uses; exactly one `kind`."""
+
+    kind: str  # "access-token", "client-secret" or "github-oidc"
+    authority_url: str
+    tenant_id: str = ""
+    client_id: str = ""
+    access_token: Secret | None = None
+    client_secret: Secret | None = None
+    oidc_request_url: str = ""
+    oidc_request_token: Secret | None = None
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    publisher_id: str
+    offer_ids: tuple[str, ...]
+    wait_until: WaitUntil
+    marketplace_url: str
+    api_version: str
+    credentials: AzureCredentials
+
+
+@dataclass(frozen=True)
+class Config:
+    offers: OfferSettings | None
+    timeout: float
+    poll_interval: float
+    on_pending: OnPending
+    write_summary: bool
+    notices: tuple[str, ...] = field(default=())
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """Booleans as GitHub's own toolkit reads them (YAML 1.2 core schema)."""
+    text = value.strip()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(name, f"'{text}' is not a boolean: use true or false")
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    """Items separated by commas or new lines; blanks dropped, duplicates removed, order kept."""
+    items: list[str] = []
+    for line in value.replace(",", "\n").splitlines():
+        item = line.strip()
+        if item and item not in items:
+            items.append(item)
+    return tuple(items)
+
+
+def parse_seconds(name: str, value: str, *, minimum: float = 0.0) -> float:
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise InputError(name, str(exc)) from None
+    if seconds < minimum:
+        raise InputError(name, f"must be at least {minimum:g}s, got '{value.strip()}'")
+    return seconds
+
+
+def parse_choice(name: str, value: str, choices: type[Enum]) -> Enum:
+    text = value.strip().lower()
+    for choice in choices:
+        if choice.value == text:
+            return choice
+    allowed = ", ".join(str(c.value) for c in choices)
+    raise InputError(name, f"'{value.strip()}' is not one of: {allowed}")
+
+
+def parse_identifier(name: str, value: str) -> str:
+    text = value.strip()
+    if not _ID.fullmatch(text):
+        raise InputError(
+            name,
+            f"'{text}' is not a valid id: use letters, digits, '.', '_' and '-' (at most 128)",
+        )
+    return text
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_base_url(name: str, value: str) -> str:
+    """An https URL (http only for localhost, where the sandbox runs); no query or credentials."""
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(name, f"'{text}' is not an http(s) URL")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InputError(
+            name,
+            f"'{text}' uses plain http, which would send credentials unencrypted: use https "
+            "(http is accepted only for localhost, where the sandbox runs)",
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise InputError(name, "must not carry credentials, a query or a fragment")
+    return text.rstrip("/")
+
+
+def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
+    """Build the Config from inputs (missing ones take their defaults) and the environment."""
+    raw = with_defaults(given)
+    timeout = parse_seconds("timeout", raw["timeout"])
+    poll_interval = parse_seconds("poll-interval", raw["poll-interval"], minimum=MIN_POLL_INTERVAL)
+    on_pending = parse_choice("on-pending", raw["on-pending"], OnPending)
+    write_summary = parse_bool("summary", raw["summary"])
+    notices: list[str] = []
+    offers = _offer_settings(raw, env, notices)
+    if offers is None:
+        raise InputError(
+            None,
+            "nothing to gate: give publisher-id and offer-id (the offer gate)",
+        )
+    assert isinstance(on_pending, OnPending)
+    return Config(
+        offers=offers,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        on_pending=on_pending,
+        write_summary=write_summary,
+        notices=tuple(notices),
+    )
+
+
+def _offer_settings(
+    raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]
+) -> OfferSettings | None:
+    publisher = raw["publisher-id"].strip()
+    offer_list = parse_list(raw["offer-id"])
+    if not publisher and not offer_list:
+        return None
+    if not publisher:
+        raise InputError("publisher-id", "is required with offer-id: give the publisher namespace, e.g. contoso")
+    if not offer_list:
+        raise InputError("offer-id", "is required with publisher-id: give one or more offer ids")
+    wait_until = parse_choice("wait-until", raw["wait-until"], WaitUntil)
+    assert isinstance(wait_until, WaitUntil)
+    api_version = raw["marketplace-api-version"].strip()
+    if not _API_VERSION.fullmatch(api_version):
+        raise InputError("marketplace-api-version", f"'{api_version}' is not an API version such as 2017-10-31")
+    return OfferSettings(
+        publisher_id=parse_identifier("publisher-id", publisher),
+        offer_ids=tuple(parse_identifier("offer-id", o) for o in offer_list),
+        wait_until=wait_until,
+        marketplace_url=parse_base_url("marketplace-url", raw["marketplace-url"]),
+        api_version=api_version,
+        credentials=_azure_credentials(raw, env, notices),
+    )
+
+
+def _azure_credentials(
+    raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]
+) -> AzureCredentials:
+    token = raw["azure-access-token"].strip()
+    tenant = raw["azure-tenant-id"].strip()
+    client = raw["azure-client-id"].strip()
+    secret = raw["azure-client-secret"].strip()
+    authority = parse_base_url("authority-url", raw["authority-url"])
+    if tenant and not client:
+        raise InputError("azure-client-id", "is required with azure-tenant-id: give the app's (client) id")
+    if client and not tenant:
+        raise InputError("azure-tenant-id", "is required with azure-client-id: give the Microsoft Entra tenant id")
+    if secret and not client:
+        raise InputError(
+            "azure-client-id", "azure-client-secret was given without azure-tenant-id and azure-client-id"
+        )
+    if client:
+        if token:
+            notices.append(
+                "both azure-access-token and an app (azure-tenant-id, azure-client-id) were given: "
+                "the app is used, because its tokens can be refreshed"
+            )
+        if secret:
+            return AzureCredentials(
+                kind="client-secret",
+                authority_url=authority,
+                tenant_id=parse_identifier("azure-tenant-id", tenant),
+                client_id=parse_identifier("azure-client-id", client),
+                client_secret=Secret(secret),
+            )
+        request_url = env.get("ACTIONS_ID_TOKEN_REQUEST_URL", "").strip()
+        request_token = env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "").strip()
+        if request_url and request_token:
+            return AzureCredentials(
+                kind="github-oidc",
+                authority_url=authority,
+                tenant_id=parse_identifier("azure-tenant-id", tenant),
+                client_id=parse_identifier("azure-client-id", client),
+                oidc_request_url=request_url,
+                oidc_request_token=Secret(request_token),
+            )
+        raise InputError(
+            "azure-client-secret",
+            "no usable credential for the app: give azure-client-secret, or use a federated "
+            "credential by granting the job `permissions: id-token: write` (GitHub then provides "
+            "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN)",
+        )
+    if token:
+        return AzureCredentials(kind="access-token", authority_url=authority, access_token=Secret(token))
+    raise InputError(
+        "azure-access-token",
+        "no credentials for the Cloud Partner Portal API: give azure-tenant-id and azure-client-id "
+        "(with azure-client-secret, or with `permissions: id-token: write` for a federated "
+        "credential), or azure-access-token",
+    )

@@ -1,0 +1,135 @@
+"""The poll loop: one deadline, one clock, a list of watchers, one combined result.
+
+A watcher observes one thing (an offer, a catalog) and judges each observation with pure rules.
+The loop owns time: it polls every watcher that has no verdict yet, stops as soon as one fails or
+all pass, and otherwise sleeps no longer than the time left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from offergate.clock import Clock, Deadline
+from offergate.errors import ApiError
+from offergate.verdict import Result, Verdict, worst
+
+
+class Watcher(Protocol):
+    key: str
+
+    def observe(self) -> Any:
+        """What the API says now; raises ApiError when it cannot be asked."""
+
+    def judge(self, observation: Any) -> Verdict:
+        """The verdict for one observation (pure)."""
+
+    def state_line(self, observation: Any) -> str:
+        """A one-line description of the observation, for the change log."""
+
+
+@dataclass
+class WatchState:
+    watcher: Watcher
+    observation: Any = None
+    verdict: Verdict | None = None
+    error: ApiError | None = None
+    polls: int = 0
+    first_line: str = ""
+    last_line: str = ""
+    result: Result = Result.PENDING
+    reason: str = "not checked yet"
+
+    @property
+    def settled(self) -> bool:
+        return self.result in (Result.PASSED, Result.FAILED) or (
+            self.error is not None and not self.error.transient
+        )
+
+    @property
+    def moved(self) -> bool:
+        return self.last_line != self.first_line
+
+
+@dataclass
+class Gate:
+    watchers: list[Watcher]
+    clock: Clock
+    deadline: Deadline
+    poll_interval: float
+    log: Callable[[str], None]
+    states: list[WatchState] = field(init=False)
+    rounds: int = 0
+
+    def __post_init__(self) -> None:
+        self.states = [WatchState(w) for w in self.watchers]
+
+    def run(self) -> Result:
+        """Poll until a verdict or the deadline; then settle every watcher and combine."""
+        while True:
+            self.rounds += 1
+            for state in self.states:
+                if not state.settled:
+                    self._poll(state)
+            if self._finished() or self.deadline.expired():
+                break
+            self.clock.sleep(min(self.poll_interval, self.deadline.remaining()))
+        for state in self.states:
+            self._settle_at_end(state)
+        return self.result
+
+    @property
+    def result(self) -> Result:
+        return worst([s.result for s in self.states])
+
+    def _finished(self) -> bool:
+        if any(s.result is Result.FAILED or (s.error and not s.error.transient) for s in self.states):
+            return True
+        return all(s.result is Result.PASSED for s in self.states)
+
+    def _poll(self, state: WatchState) -> None:
+        elapsed = self.deadline.elapsed()
+        key = state.watcher.key
+        try:
+            observation = state.watcher.observe()
+        except ApiError as error:
+            previous = state.error.describe() if state.error else None
+            state.error = error
+            state.polls += 1
+            if not error.transient:
+                state.result, state.reason = Result.ERROR, error.describe()
+            if error.describe() != previous:
+                again = "will try again at the next poll" if error.transient else "giving up"
+                self.log(f"[{_clock_text(elapsed)}] {key}: {error.describe()} ({again})")
+            return
+        state.polls += 1
+        state.error = None
+        state.observation = observation
+        verdict = state.watcher.judge(observation)
+        state.verdict = verdict
+        line = state.watcher.state_line(observation)
+        if state.polls == 1 or not state.first_line:
+            state.first_line = line
+        if line != state.last_line:
+            self.log(f"[{_clock_text(elapsed)}] {key}: {line}")
+            state.last_line = line
+        state.result, state.reason = verdict.result, verdict.reason
+
+    def _settle_at_end(self, state: WatchState) -> None:
+        if state.settled:
+            return
+        if state.error is not None:
+            state.result = Result.ERROR
+            state.reason = f"{state.error.describe()} (still failing when the wait ended)"
+        elif state.verdict is not None and state.verdict.idle and not state.moved:
+            state.result = Result.FAILED
+            state.reason = state.verdict.reason
+        else:
+            state.result = Result.PENDING
+
+
+def _clock_text(seconds: float) -> str:
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"

@@ -1,0 +1,95 @@
+from typing import Any
+
+import pytest
+
+from offergate.config import WaitUntil
+from offergate.errors import ApiError
+from offergate.offer_model import parse_status, strip_html
+from offergate.offer_verdict import offer_verdict
+from offergate.verdict import Result
+
+STEPS = ["displaydummycertify", "displaycertify", "displayprovision", "displaypackage", "publisher-signoff", "live"]
+
+
+def status(offer: str, steps: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "status": offer,
+        "steps": [{"id": s, "stepName": s, "status": steps.get(s, "notStarted"), **extra.get(s, {})} for s in STEPS],
+    }
+
+
+def verdict(body: dict[str, Any], wait_until: WaitUntil = WaitUntil.PUBLISHER_SIGNOFF) -> Any:
+    return offer_verdict(parse_status("vm", body), wait_until)
+
+
+@pytest.mark.parametrize("spelling", ["WaitingForPublisherReview", "waitingForPublisherReview", "WAITINGFORPUBLISHERREVIEW"])
+def test_offer_waiting_for_review_passes_in_any_casing(spelling: str) -> None:
+    assert verdict(status(spelling, {})).result is Result.PASSED
+
+
+@pytest.mark.parametrize("step_status", ["WaitingForPublisherReview", "complete", "Completed"])
+def test_signoff_step_passes(step_status: str) -> None:
+    body = status("running", {"publisher-signoff": step_status})
+    assert verdict(body).result is Result.PASSED
+
+
+def test_signoff_step_matched_by_name_ignoring_case_spaces_and_hyphens() -> None:
+    body = {"status": "Running", "steps": [{"id": "x9", "stepName": "Publisher Sign-off", "status": "waitingForPublisherReview"}]}
+    assert verdict(body).result is Result.PASSED
+
+
+def test_live_waits_past_signoff_until_succeeded() -> None:
+    body = status("waitingForPublisherReview", {"publisher-signoff": "WaitingForPublisherReview"})
+    assert verdict(body, WaitUntil.LIVE).result is Result.PENDING
+    assert verdict(status("succeeded", {}), WaitUntil.LIVE).result is Result.PASSED
+
+
+@pytest.mark.parametrize("offer", ["Failed", "canceled"])
+def test_failed_or_canceled_offer_fails(offer: str) -> None:
+    assert verdict(status(offer, {})).result is Result.FAILED
+
+
+@pytest.mark.parametrize("step_status", ["Rejected", "blocked", "Canceled", "failed"])
+def test_bad_step_fails_and_quotes_error_messages_without_html(step_status: str) -> None:
+    messages = {"displaycertify": {"messages": [
+        {"messageHtml": "Started.", "level": "information"},
+        {"messageHtml": "<b>VHD</b> is &lt;missing&gt; <a href='x'>docs</a>", "level": "Error"},
+    ]}}
+    result = verdict(status("running", {"displaydummycertify": "complete", "displaycertify": step_status}, **messages))
+    assert result.result is Result.FAILED
+    assert "displaycertify" in result.reason
+    assert result.details == ("VHD is <missing> docs",)
+
+
+def test_never_published_is_idle_pending() -> None:
+    result = verdict({"status": "neverPublished", "steps": []})
+    assert result.result is Result.PENDING and result.idle
+
+
+def test_unknown_status_is_pending_and_shown_as_is() -> None:
+    result = verdict(status("Reticulating", {"displaydummycertify": "Splining"}))
+    assert result.result is Result.PENDING
+    assert "Reticulating" in result.reason and "Splining" in result.reason
+
+
+def test_progress_either_spelling_or_missing() -> None:
+    body = {"status": "running", "steps": [
+        {"id": "a", "status": "complete", "progressPercentage": 100},
+        {"id": "b", "status": "inProgress", "processPercentage": 40},
+        {"id": "c", "status": "notStarted"},
+    ]}
+    parsed = parse_status("vm", body)
+    assert [s.progress for s in parsed.steps] == [100, 40, None]
+    assert parsed.current_step() is not None and parsed.current_step().id == "b"  # type: ignore[union-attr]
+
+
+def test_null_steps_tolerated_wrong_shape_refused() -> None:
+    assert parse_status("vm", {"status": "running", "steps": None}).steps == ()
+    with pytest.raises(ApiError):
+        parse_status("vm", {"status": "running", "steps": "many"})
+    with pytest.raises(ApiError):
+        parse_status("vm", ["not", "an", "object"])
+
+
+def test_strip_html() -> None:
+    assert strip_html("<p>a&amp;b</p>\n<br/>c") == "a&b c"
