@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -52,8 +53,14 @@ def test_default_headers_and_success(loopback: Loopback, vclock: VirtualClock) -
     assert vclock.sleeps == []
 
 
-def test_503_retried_with_deterministic_exponential_backoff(loopback: Loopback, vclock: VirtualClock) -> None:
-    loopback.queue(Reply(503), Reply(502), Reply(500), Reply(200, b"[]"))
+def test_503_retried_with_deterministic_exponential_backoff(
+    loopback: Loopback, vclock: VirtualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def real_sleep(seconds: float) -> None:
+        raise AssertionError("time.sleep called")
+
+    monkeypatch.setattr(time, "sleep", real_sleep)
+    loopback.queue(Reply(503), Reply(502), Reply(500, headers={"Retry-After": "garbage"}), Reply(200, b"[]"))
     response = get(session_for(vclock), loopback.url)
     assert response.status_code == 200
     assert len(loopback.seen) == 4
