@@ -1,0 +1,128 @@
+"""`offergate sandbox`: serve the emulator on a fixed port for experiments, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import threading
+from typing import TextIO
+
+from offergate.sandbox.emulator import Sandbox
+from offergate.sandbox.scenarios import SCENARIOS, SIGNOFF_AT
+
+PUBLISHER = "contoso"
+TENANT = "sandbox-tenant"
+CLIENT_ID = "sandbox-client"
+CLIENT_SECRET = "sandbox-secret"
+FEDERATED_CLIENT_ID = "sandbox-federated"
+STATIC_TOKEN = "sandbox-token"
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range (0-65535): {port}")
+    return port
+
+
+def _scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(scale) and scale > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+    return scale
+
+
+def parser() -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<22}{text}" for name, text in SCENARIOS.items())
+    result = argparse.ArgumentParser(
+        prog="offergate sandbox",
+        description=(
+            "Serve an emulator of the Cloud Partner Portal API, the Microsoft Entra token endpoint and "
+            "GitHub's OIDC token endpoint on 127.0.0.1, with one offer per scenario, until Ctrl-C."
+        ),
+        epilog=f"scenarios (times in scenario seconds):\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    result.add_argument("--port", type=_port, default=8080, help="port on 127.0.0.1 (default 8080; 0: any free)")
+    result.add_argument(
+        "--time-scale", type=_scale, default=1000.0, metavar="N",
+        help="scenario seconds per real second (default 1000)",
+    )
+    result.add_argument(
+        "--scenario", action="extend", nargs="+", choices=list(SCENARIOS), metavar="NAME",
+        help="scenarios to serve, one offer '<NAME>-offer' each (default: all)",
+    )
+    return result
+
+
+def run_sandbox_command(argv: list[str], out: TextIO | None = None, stop: threading.Event | None = None) -> int:
+    """Parse `argv`, serve until Ctrl-C (or until `stop` is set), return the exit code."""
+    stream = sys.stdout if out is None else out
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+    scenarios: list[str] = list(dict.fromkeys(args.scenario or SCENARIOS))
+    sandbox = Sandbox(time_scale=args.time_scale, port=args.port)
+    try:
+        sandbox.start()
+    except OSError as error:
+        sys.stderr.write(f"offergate sandbox: cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}\n")
+        return 2
+    try:
+        sandbox.add_publisher(PUBLISHER)
+        sandbox.add_app(tenant=TENANT, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, publishers=[PUBLISHER])
+        sandbox.add_app(tenant=TENANT, client_id=FEDERATED_CLIENT_ID, federated=True, publishers=[PUBLISHER])
+        sandbox.accept_static_token(STATIC_TOKEN, publishers=[PUBLISHER])
+        for name in scenarios:
+            sandbox.add_offer(PUBLISHER, f"{name}-offer", scenario=name, display_text=f"Sandbox {name} offer")
+        stream.write(instructions(sandbox, scenarios))
+        stream.flush()
+        try:
+            (stop or threading.Event()).wait()
+        except KeyboardInterrupt:
+            stream.write("\noffergate sandbox: stopped\n")
+    finally:
+        sandbox.stop()
+    return 0
+
+
+def instructions(sandbox: Sandbox, scenarios: list[str]) -> str:
+    url = sandbox.url
+    signoff_minutes = SIGNOFF_AT / sandbox.time_scale / 60
+    offers = "\n".join(f"  {name + '-offer':<28}{SCENARIOS[name]}" for name in scenarios)
+    first = f"{scenarios[0]}-offer"
+    return f"""\
+offergate sandbox: serving at {url}
+Scenario time runs {sandbox.time_scale:g}x faster than real time: a realistic review reaches
+publisher sign-off after {signoff_minutes:.1f} minutes. Scenario timelines start now.
+
+Offers of publisher '{PUBLISHER}':
+{offers}
+
+With a client secret:
+  offergate --publisher-id {PUBLISHER} --offer-id {first} \\
+    --marketplace-url {url} --authority-url {url} \\
+    --azure-tenant-id {TENANT} --azure-client-id {CLIENT_ID} --azure-client-secret {CLIENT_SECRET} \\
+    --poll-interval 5s --timeout 15m
+
+With a static token:
+  offergate --publisher-id {PUBLISHER} --offer-id {first} --marketplace-url {url} \\
+    --azure-access-token {STATIC_TOKEN}
+
+With a federated credential (GitHub OIDC), set
+  ACTIONS_ID_TOKEN_REQUEST_URL={sandbox.oidc_request_url}
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN={sandbox.oidc_request_token}
+and give --azure-tenant-id {TENANT} --azure-client-id {FEDERATED_CLIENT_ID} (no secret).
+
+In a workflow, give the same values as inputs (publisher-id, offer-id, marketplace-url,
+authority-url, azure-tenant-id, azure-client-id, azure-client-secret or azure-access-token).
+Press Ctrl-C to stop.
+"""
