@@ -112,7 +112,7 @@ def run_gate_command(args: Sequence[str], env: Mapping[str, str], clock: Clock, 
 
     from offergate.run import run_gate
 
-    return int(run_gate(config, runner, clock).exit_code)
+    return int(run_gate(config, runner, clock, env).exit_code)
 
 
 def _bad_input(runner: Runner, error: InputError) -> int:

@@ -82,9 +82,44 @@ class OfferSettings:
     credentials: AzureCredentials
 
 
+class ContentFormat(str, Enum):
+    JSON = "json"
+    XML = "xml"
+
+
+@dataclass(frozen=True)
+class AdsCredentials:
+    """How the catalog gate gets its `AuthenticationToken`."""
+
+    kind: str  # "access-token" or "refresh-token"
+    authority_url: str
+    access_token: Secret | None = None
+    client_id: str = ""
+    client_secret: Secret | None = None
+    refresh_token: Secret | None = None
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    merchant_id: str
+    catalog_ids: tuple[str, ...] | None  # None: every catalog of the store (`catalog-id: all`)
+    content_api_url: str
+    content_format: ContentFormat
+    developer_token: Secret
+    credentials: AdsCredentials
+    customer_id: str
+    customer_account_id: str
+    max_rejections: int
+    ignore_warnings: bool
+    expected_offers: int | None
+    report_dir: str
+    max_table_rows: int
+
+
 @dataclass(frozen=True)
 class Config:
     offers: OfferSettings | None
+    catalogs: CatalogSettings | None
     timeout: float
     poll_interval: float
     on_pending: OnPending
@@ -176,14 +211,17 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     write_summary = parse_bool("summary", raw["summary"])
     notices: list[str] = []
     offers = _offer_settings(raw, env, notices)
-    if offers is None:
+    catalogs = _catalog_settings(raw, notices)
+    if offers is None and catalogs is None:
         raise InputError(
             None,
-            "nothing to gate: give publisher-id and offer-id (the offer gate)",
+            "nothing to gate: give publisher-id and offer-id (the offer gate), or merchant-id, "
+            "catalog-id and developer-token (the catalog gate), or both",
         )
     assert isinstance(on_pending, OnPending)
     return Config(
         offers=offers,
+        catalogs=catalogs,
         timeout=timeout,
         poll_interval=poll_interval,
         on_pending=on_pending,
@@ -272,4 +310,102 @@ def _azure_credentials(
         "no credentials for the Cloud Partner Portal API: give azure-tenant-id and azure-client-id "
         "(with azure-client-secret, or with `permissions: id-token: write` for a federated "
         "credential), or azure-access-token",
+    )
+
+
+def parse_count(name: str, value: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(name, f"'{text}' is not a whole number")
+    number = int(text)
+    if number < minimum or (maximum is not None and number > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise InputError(name, f"must be at least {minimum}{upper}, got {number}")
+    return number
+
+
+def parse_report_dir(value: str) -> str:
+    """A folder inside the workspace, given relative to it (so upload-artifact can use it as is)."""
+    text = value.strip().replace("\\", "/")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if not parts or text.startswith("/") or ".." in parts:
+        raise InputError(
+            "report-dir", f"'{value.strip()}' must be a folder inside the workspace, given relative to it"
+        )
+    return "/".join(parts)
+
+
+def _catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSettings | None:
+    merchant = raw["merchant-id"].strip()
+    catalog_list = parse_list(raw["catalog-id"])
+    developer_token = raw["developer-token"].strip()
+    if not merchant and not catalog_list:
+        return None
+    if not merchant:
+        raise InputError("merchant-id", "is required with catalog-id: give the Merchant Center store id")
+    if not catalog_list:
+        raise InputError("catalog-id", "is required with merchant-id: give one or more catalog ids, or all")
+    if not developer_token:
+        raise InputError(
+            "developer-token", "is required for the catalog gate: give your Microsoft Advertising developer token"
+        )
+    if any(c.lower() == "all" for c in catalog_list):
+        if len(catalog_list) > 1:
+            raise InputError("catalog-id", "'all' cannot be combined with catalog ids")
+        catalog_ids: tuple[str, ...] | None = None
+    else:
+        catalog_ids = tuple(parse_identifier("catalog-id", c) for c in catalog_list)
+    customer = raw["customer-id"].strip()
+    account = raw["customer-account-id"].strip()
+    if bool(customer) != bool(account):
+        missing = "customer-account-id" if customer else "customer-id"
+        raise InputError(missing, "customer-id and customer-account-id go together: give both or neither")
+    content_format = parse_choice("content-format", raw["content-format"], ContentFormat)
+    assert isinstance(content_format, ContentFormat)
+    expected = raw["expected-offers"].strip()
+    url = parse_base_url("content-api-url", raw["content-api-url"])
+    return CatalogSettings(
+        merchant_id=parse_identifier("merchant-id", merchant),
+        catalog_ids=catalog_ids,
+        content_api_url=url + "/",
+        content_format=content_format,
+        developer_token=Secret(developer_token),
+        credentials=_ads_credentials(raw, notices),
+        customer_id=parse_identifier("customer-id", customer) if customer else "",
+        customer_account_id=parse_identifier("customer-account-id", account) if account else "",
+        max_rejections=parse_count("max-rejections", raw["max-rejections"]),
+        ignore_warnings=parse_bool("ignore-warnings", raw["ignore-warnings"]),
+        expected_offers=parse_count("expected-offers", expected, minimum=1) if expected else None,
+        report_dir=parse_report_dir(raw["report-dir"]),
+        max_table_rows=parse_count("max-table-rows", raw["max-table-rows"], maximum=1000),
+    )
+
+
+def _ads_credentials(raw: Mapping[str, str], notices: list[str]) -> AdsCredentials:
+    token = raw["ads-access-token"].strip()
+    client = raw["ads-client-id"].strip()
+    secret = raw["ads-client-secret"].strip()
+    refresh = raw["ads-refresh-token"].strip()
+    authority = parse_base_url("authority-url", raw["authority-url"])
+    if refresh:
+        if not client:
+            raise InputError("ads-client-id", "is required with ads-refresh-token: give the app's (client) id")
+        if token:
+            notices.append(
+                "both ads-access-token and ads-refresh-token were given: the refresh token is used, "
+                "because the tokens it mints can be renewed"
+            )
+        return AdsCredentials(
+            kind="refresh-token",
+            authority_url=authority,
+            client_id=parse_identifier("ads-client-id", client),
+            client_secret=Secret(secret) if secret else None,
+            refresh_token=Secret(refresh),
+        )
+    if token:
+        return AdsCredentials(kind="access-token", authority_url=authority, access_token=Secret(token))
+    raise InputError(
+        "ads-refresh-token",
+        "no credentials for the Content API: give ads-client-id with ads-refresh-token "
+        "(and ads-client-secret for a confidential app), or ads-access-token",
     )

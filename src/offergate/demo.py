@@ -60,5 +60,5 @@ def run_demo(argv: Sequence[str], out: TextIO) -> int:
         config = parse_config(inputs, {})
         runner = Runner({}, out)
         runner.mask("demo-secret")
-        outcome = run_gate(config, runner, clock)
+        outcome = run_gate(config, runner, clock, {})
     return int(outcome.exit_code)

@@ -16,7 +16,9 @@ from offergate.verdict import Result, Verdict, worst
 
 
 class Watcher(Protocol):
-    key: str
+    @property
+    def key(self) -> str:
+        """What is watched, e.g. `contoso/vm-offer`."""
 
     def observe(self) -> Any:
         """What the API says now; raises ApiError when it cannot be asked."""
@@ -124,6 +126,8 @@ class Gate:
         elif state.verdict is not None and state.verdict.idle and not state.moved:
             state.result = Result.FAILED
             state.reason = state.verdict.reason
+        elif state.verdict is not None:
+            state.result = state.verdict.at_deadline
         else:
             state.result = Result.PENDING
 

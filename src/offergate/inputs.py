@@ -32,6 +32,22 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("marketplace-url", "https://cloudpartner.azure.com"),
     InputSpec("marketplace-api-version", "2017-10-31"),
     InputSpec("summary", "true"),
+    InputSpec("merchant-id"),
+    InputSpec("catalog-id"),
+    InputSpec("content-api-url", "https://content.api.bingads.microsoft.com/shopping/v9.1/bmc/"),
+    InputSpec("content-format", "json"),
+    InputSpec("developer-token", secret=True),
+    InputSpec("ads-access-token", secret=True),
+    InputSpec("ads-client-id"),
+    InputSpec("ads-client-secret", secret=True),
+    InputSpec("ads-refresh-token", secret=True),
+    InputSpec("customer-id"),
+    InputSpec("customer-account-id"),
+    InputSpec("max-rejections", "0"),
+    InputSpec("ignore-warnings", "false"),
+    InputSpec("expected-offers"),
+    InputSpec("report-dir", "offergate-report"),
+    InputSpec("max-table-rows", "50"),
 )
 
 INPUT_NAMES: frozenset[str] = frozenset(spec.name for spec in INPUTS)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import requests
 
 from offergate import http
+from offergate.api_get import authorized_get
 from offergate.auth import TokenProvider
 from offergate.clock import Deadline
 from offergate.config import OfferSettings, WaitUntil
@@ -58,24 +59,16 @@ class OfferClient:
         return parse_status(offer_id, http.json_from_response(response, SERVICE), response.status_code)
 
     def _get(self, url: str) -> requests.Response:
-        for attempt in (1, 2):
-            headers = {"Content-Type": "application/json", **self._auth.headers()}
-            response = http.send(
-                self._session,
-                "GET",
-                url,
-                service=SERVICE,
-                deadline=self._deadline,
-                params={"api-version": self._settings.api_version},
-                headers=headers,
-            )
-            if response.status_code == 401 and attempt == 1 and self._auth.can_refresh:
-                self._auth.invalidate()
-                continue
-            if response.status_code >= 400:
-                raise http.error_from_response(response, SERVICE, HINTS.get(response.status_code))
-            return response
-        raise AssertionError("unreachable")
+        return authorized_get(
+            self._session,
+            self._auth,
+            url,
+            service=SERVICE,
+            deadline=self._deadline,
+            params={"api-version": self._settings.api_version},
+            headers=lambda: {"Content-Type": "application/json", **self._auth.headers()},
+            hints=HINTS,
+        )
 
 
 def check_offer_ids(client: OfferClient, settings: OfferSettings) -> dict[str, OfferSummary]:

@@ -1,7 +1,8 @@
 """Cancellation: SIGINT and SIGTERM (how GitHub cancels a job) stop the wait.
 
 The first signal raises `Cancelled` in the main thread, interrupting a sleep or a request; later
-signals are ignored so the summary with the last known state can still be written. As PID 1 in a
+signals are ignored for the rest of the process, so the summary with the last known state can
+still be written. As PID 1 in a
 container, Python would otherwise ignore SIGTERM.
 """
 
@@ -11,7 +12,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from types import FrameType
-from typing import Iterator
+from typing import Any, Iterator
 
 from offergate.errors import Cancelled, ExitCode
 
@@ -36,6 +37,14 @@ def cancellable() -> Iterator[None]:
         signal.signal(sig, _handler)
     try:
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    except Cancelled:
+        raise  # handlers stay SIG_IGN: the caller is writing what it knows
+    except BaseException:
+        _restore(previous)
+        raise
+    _restore(previous)
+
+
+def _restore(previous: dict[signal.Signals, Any]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from offergate import markdown as md
 from offergate.durations import format_duration
+from offergate.catalog_verdict import CatalogObservation
 from offergate.gate import WatchState
 from offergate.offer_model import OfferStatus, Step, norm
 from offergate.verdict import Result
@@ -82,6 +83,55 @@ def step_table(steps: tuple[Step, ...]) -> str:
             [step.label, f"{status_marker(step.status)} {step.status}", progress, step.estimated_time, latest]
         )
     return md.table(["Step", "Status", "Progress", "Estimated time", "Latest message"], rows)
+
+
+MAX_GROUP_ROWS = 50
+SAMPLE_IDS = 3
+
+
+def catalog_section(state: WatchState, report_dir: str, max_rows: int) -> str:
+    """Counts, rejections grouped by message, and the first rejected items in a collapsible block."""
+    parts = [md.heading(3, f"{RESULT_MARK[state.result]} catalog {state.watcher.key}: {state.result.value}")]
+    parts.append(md.escape_inline(state.reason))
+    observation = state.observation
+    if not isinstance(observation, CatalogObservation):
+        if state.error is not None:
+            parts.append("_No status could be read._")
+        return "\n\n".join(parts) + "\n"
+    status = observation.status
+    parts.append(md.table(["Published", "Rejected"], [[str(status.published), str(status.rejected)]]))
+    if observation.report_problem:
+        parts.append(md.escape_inline(f"⚠️ {observation.report_problem}; the verdict comes from the counts."))
+    digest = observation.digest
+    if digest is None:
+        return "\n\n".join(parts) + "\n"
+    parts.append(
+        md.escape_inline(
+            f"Report: {digest.rows} rejected items, {digest.errors} errors, {digest.warnings} warnings."
+        )
+    )
+    groups = [
+        [g.message, g.type, str(g.count), ", ".join(g.sample_item_ids[:SAMPLE_IDS])]
+        for g in digest.groups[:MAX_GROUP_ROWS]
+    ]
+    if groups:
+        parts.append(md.table(["Message", "Type", "Count", "Sample item ids"], groups))
+    if len(digest.groups) > MAX_GROUP_ROWS:
+        parts.append(md.escape_inline(f"{len(digest.groups) - MAX_GROUP_ROWS} more messages are in the report."))
+    items = [
+        [i.item_id, i.type, i.message, i.values, i.title, i.price, i.link] for i in digest.first_items[:max_rows]
+    ]
+    if items:
+        table = md.table(["Item id", "Type", "Message", "Values", "Title", "Price", "Link"], items)
+        shown = len(items)
+        kept = digest.rows if digest.rows else shown
+        left = max(0, kept - shown)
+        note = f"\n\n{md.escape_inline(f'{left} more rows are left out here.')}" if left else ""
+        parts.append(md.details(f"First {shown} rejected items", table + note))
+    parts.append(
+        md.escape_inline(f"The full report is in {report_dir}/{state.watcher.key.split('/', 1)[1]}.csv and .json.")
+    )
+    return "\n\n".join(parts) + "\n"
 
 
 def render(

@@ -26,10 +26,13 @@ class Verdict:
     """What one watcher concludes from one observation.
 
     `reason` is a sentence for the log and summary; `details` are the quoted messages behind a
-    failure; `idle` marks a pending verdict where nothing has started (nothing to wait for).
+    failure; `idle` marks a pending verdict where nothing has started (nothing to wait for);
+    `at_deadline` is what a pending verdict becomes when the wait ends (a catalog that never
+    crossed its threshold passes).
     """
 
     result: Result
     reason: str
     details: tuple[str, ...] = ()
     idle: bool = False
+    at_deadline: Result = Result.PENDING

@@ -1,0 +1,194 @@
+"""Content API client (catalog list and status) and the catalog watcher built on it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import requests
+
+from offergate import http
+from offergate.api_get import authorized_get
+from offergate.auth import TokenProvider
+from offergate.catalog_model import (
+    SERVICE,
+    CatalogInfo,
+    CatalogStatus,
+    parse_catalogs_json,
+    parse_catalogs_xml,
+    parse_status_json,
+    parse_status_xml,
+)
+from offergate.catalog_verdict import CatalogObservation, CatalogRules, catalog_verdict
+from offergate.clock import Clock, Deadline
+from offergate.config import CatalogSettings, ContentFormat
+from offergate.errors import ApiError
+from offergate.report import ReportError, read_report
+from offergate.report_download import ReportUrlExpired, download_report
+from offergate.verdict import Verdict
+
+HINTS = {
+    400: "the request was refused: check merchant-id and catalog-id",
+    401: (
+        "the credentials were refused: check developer-token and that the access token (or the "
+        "refresh token's app) is for https://ads.microsoft.com/msads.manage"
+    ),
+    404: "unknown store or catalog, or no review status yet: check merchant-id and catalog-id",
+}
+REPORT_INTERVAL = 3600.0
+
+
+class CatalogClient:
+    """GET calls to the Content API with one token refresh on a 401."""
+
+    def __init__(
+        self, session: requests.Session, auth: TokenProvider, settings: CatalogSettings, deadline: Deadline
+    ) -> None:
+        self._session = session
+        self._auth = auth
+        self._settings = settings
+        self._deadline = deadline
+        self._base = f"{settings.content_api_url}{quote(settings.merchant_id, safe='')}/catalogs"
+        self._xml = settings.content_format is ContentFormat.XML
+
+    def list_catalogs(self) -> list[CatalogInfo]:
+        response = self._get(self._base)
+        if self._xml:
+            return parse_catalogs_xml(response.content, response.status_code)
+        return parse_catalogs_json(http.json_from_response(response, SERVICE), response.status_code)
+
+    def status(self, catalog_id: str) -> CatalogStatus:
+        response = self._get(f"{self._base}/{quote(catalog_id, safe='')}/status")
+        if self._xml:
+            return parse_status_xml(catalog_id, response.content, response.status_code)
+        return parse_status_json(catalog_id, http.json_from_response(response, SERVICE), response.status_code)
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"DeveloperToken": self._settings.developer_token.reveal(), **self._auth.headers()}
+        if self._settings.customer_id:
+            headers["CustomerId"] = self._settings.customer_id
+            headers["CustomerAccountId"] = self._settings.customer_account_id
+        headers["Accept"] = "application/xml" if self._xml else "application/json"
+        return headers
+
+    def _get(self, url: str) -> requests.Response:
+        return authorized_get(
+            self._session,
+            self._auth,
+            url,
+            service=SERVICE,
+            deadline=self._deadline,
+            params={"alt": self._settings.content_format.value},
+            headers=self._headers,
+            hints=HINTS,
+        )
+
+
+def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[str]:
+    """The catalog ids to gate: the ones given, or every catalog of the store for `all`."""
+    if settings.catalog_ids is not None:
+        return list(settings.catalog_ids)
+    catalogs = [c.id for c in client.list_catalogs()]
+    if not catalogs:
+        raise ApiError(SERVICE, f"store {settings.merchant_id} has no catalogs", hint="check merchant-id")
+    return catalogs
+
+
+def report_secrets(url: str) -> list[str]:
+    """The report URL and its query values (the `token=`), to mask before anything is printed."""
+    return [url, *(value for _, value in parse_qsl(urlsplit(url).query) if len(value) >= 4)]
+
+
+@dataclass
+class CatalogWatcher:
+    """Watches one catalog's review status and reads its rejection report when rejections appear."""
+
+    client: CatalogClient
+    download_session: requests.Session
+    settings: CatalogSettings
+    catalog_id: str
+    clock: Clock
+    deadline: Deadline
+    report_dir: Path
+    on_secret: Callable[[str], None]
+    _report: tuple[int, float, CatalogObservation] | None = field(default=None, init=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.settings.merchant_id}/{self.catalog_id}"
+
+    @property
+    def rules(self) -> CatalogRules:
+        return CatalogRules(self.settings.max_rejections, self.settings.ignore_warnings, self.settings.expected_offers)
+
+    def observe(self) -> CatalogObservation:
+        status = self.client.status(self.catalog_id)
+        if status.rejected == 0 or not status.report_url:
+            return CatalogObservation(status)
+        cached = self._report
+        now = self.clock.monotonic()
+        if cached and cached[0] == status.rejected and now - cached[1] < REPORT_INTERVAL:
+            return CatalogObservation(status, cached[2].digest, cached[2].report_problem)
+        observation = self._read_report(status)
+        self._report = (status.rejected, now, observation)
+        return observation
+
+    def _read_report(self, status: CatalogStatus) -> CatalogObservation:
+        try:
+            try:
+                path = self._download(status)
+            except ReportUrlExpired:
+                status = self.client.status(self.catalog_id)
+                if not status.report_url:
+                    return CatalogObservation(status, None, "the report URL expired and no fresh one was given")
+                path = self._download(status)
+        except ApiError as error:
+            return CatalogObservation(status, None, f"the report could not be downloaded: {error.describe()}")
+        try:
+            self.report_dir.mkdir(parents=True, exist_ok=True)
+            digest = read_report(
+                path,
+                max_items=self.settings.max_table_rows,
+                ignore_warnings=self.settings.ignore_warnings,
+                csv_out=self.report_dir / f"{self.catalog_id}.csv",
+                json_out=self.report_dir / f"{self.catalog_id}.json",
+            )
+        except ReportError as error:
+            return CatalogObservation(status, None, f"the report could not be read: {error}")
+        except OSError as error:
+            return CatalogObservation(status, None, f"the report files could not be written: {error.strerror}")
+        finally:
+            path.unlink(missing_ok=True)
+        return CatalogObservation(status, digest)
+
+    def _download(self, status: CatalogStatus) -> Path:
+        assert status.report_url
+        for secret in report_secrets(status.report_url):
+            self.on_secret(secret)
+        handle, name = tempfile.mkstemp(prefix="offergate-report-", suffix=".zip")
+        os.close(handle)
+        path = Path(name)
+        try:
+            download_report(self.download_session, status.report_url, path, deadline=self.deadline)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+
+    def judge(self, observation: Any) -> Verdict:
+        assert isinstance(observation, CatalogObservation)
+        return catalog_verdict(observation, self.rules)
+
+    def state_line(self, observation: Any) -> str:
+        assert isinstance(observation, CatalogObservation)
+        status = observation.status
+        line = f"catalog {status.published} published, {status.rejected} rejected"
+        if observation.digest is not None:
+            line += f" ({observation.digest.errors} errors, {observation.digest.warnings} warnings in the report)"
+        if observation.report_problem:
+            line += "; report unreadable"
+        return line

@@ -1,0 +1,58 @@
+"""The catalog gate's verdict rules: pure functions of one observed catalog status and report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from offergate.catalog_model import CatalogStatus
+from offergate.report import ReportDigest
+from offergate.verdict import Result, Verdict
+
+
+@dataclass(frozen=True)
+class CatalogRules:
+    max_rejections: int
+    ignore_warnings: bool
+    expected_offers: int | None
+
+
+@dataclass(frozen=True)
+class CatalogObservation:
+    status: CatalogStatus
+    digest: ReportDigest | None = None
+    report_problem: str | None = None
+
+    def rejections(self, ignore_warnings: bool) -> tuple[int, str]:
+        """The number compared with the threshold, and what it counts."""
+        if ignore_warnings and self.digest is not None:
+            return self.digest.errors, "rejected items of Type Error"
+        if ignore_warnings and self.status.rejected:
+            return self.status.rejected, "rejected offers (the report could not be read to leave out warnings)"
+        return self.status.rejected, "rejected offers"
+
+
+def catalog_verdict(observed: CatalogObservation, rules: CatalogRules) -> Verdict:
+    status = observed.status
+    count, what = observed.rejections(rules.ignore_warnings)
+    counts = f"{status.published} published, {status.rejected} rejected"
+    if count > rules.max_rejections:
+        details = tuple(f"{g.count} × {g.type}: {g.message}" for g in (observed.digest.groups[:10] if observed.digest else []))
+        return Verdict(
+            Result.FAILED,
+            f"{count} {what}, over max-rejections {rules.max_rejections} ({counts})",
+            details,
+        )
+    if rules.expected_offers is not None:
+        reviewed = status.published + status.rejected
+        if reviewed >= rules.expected_offers:
+            return Verdict(
+                Result.PASSED,
+                f"{reviewed} of {rules.expected_offers} expected offers reviewed, "
+                f"rejections within max-rejections {rules.max_rejections} ({counts})",
+            )
+        return Verdict(Result.PENDING, f"{reviewed} of {rules.expected_offers} expected offers reviewed ({counts})")
+    return Verdict(
+        Result.PENDING,
+        f"rejections within max-rejections {rules.max_rejections} so far ({counts})",
+        at_deadline=Result.PASSED,
+    )

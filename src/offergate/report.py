@@ -1,0 +1,171 @@
+"""Read a Microsoft Merchant Center catalog rejection report (a ZIP holding one CSV).
+
+`read_report` makes one streaming pass: it validates the archive (report_zip), parses and
+tallies the rows (report_csv), and optionally copies every row to a CSV file and a JSON file.
+Memory stays flat whatever the number of rows; anything wrong with the report raises
+ReportError with a one-sentence reason, and leaves no partial output files behind.
+
+The report's layout (MerchantCatalogReport.csv):
+    row 1  Catalog Name, Catalog Id, Store Id, Upload Time
+    row 2  their values
+    row 3  blank
+    row 4  Item Id, Message, Type, Values, Offer Snippet
+    row 5+ one rejected item each; the Offer Snippet is
+           title;productType;link;imageLink;price;salePrice;saleStartDate;saleEndDate
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from offergate.report_csv import (
+    ERROR,
+    OTHER,
+    WARNING,
+    MessageGroup,
+    Outputs,
+    Problems,
+    Progress,
+    RejectedItem,
+    ReportHeader,
+    ReportParser,
+)
+from offergate.report_zip import (
+    DECODE_ERRORS,
+    MemberStream,
+    OpenMember,
+    ReportError,
+    ReportLimits,
+    decode_errors_seen,
+    display_name,
+    open_member,
+    reset_decode_errors,
+)
+
+__all__ = [
+    "MessageGroup",
+    "RejectedItem",
+    "ReportDigest",
+    "ReportError",
+    "ReportHeader",
+    "ReportLimits",
+    "read_report",
+]
+
+
+@dataclass
+class ReportDigest:
+    """What a report says, in bounded size: counts, groups, the first rows, oddities met."""
+
+    header: ReportHeader | None
+    rows: int
+    errors: int
+    warnings: int
+    other: int
+    groups: list[MessageGroup]
+    first_items: list[RejectedItem]
+    problems: list[str]
+
+
+def read_report(
+    zip_path: Path,
+    *,
+    max_items: int = 50,
+    ignore_warnings: bool = False,
+    csv_out: Path | None = None,
+    json_out: Path | None = None,
+    limits: ReportLimits = ReportLimits(),
+) -> ReportDigest:
+    """Read the report in one streaming pass; raise ReportError when it cannot be read.
+
+    With `ignore_warnings`, warning rows still count in `warnings` but are left out of
+    `groups`, `first_items` and the output files. `csv_out` neutralises formula-like fields.
+    """
+    member = open_member(Path(zip_path), limits)
+    try:
+        return _read(member, max(max_items, 0), ignore_warnings, csv_out, json_out, limits)
+    finally:
+        member.close()
+
+
+def _read(
+    member: OpenMember,
+    max_items: int,
+    ignore_warnings: bool,
+    csv_out: Path | None,
+    json_out: Path | None,
+    limits: ReportLimits,
+) -> ReportDigest:
+    progress = Progress()
+    problems = Problems()
+    stream = member.stream(limits, progress)
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="")
+    reset_decode_errors()
+    with _field_limit(limits.max_field_bytes):
+        parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes)
+        header = parser.preamble(display_name(member.info.filename))
+        with _output_files(csv_out, json_out) as outputs:
+            body = parser.body(outputs, max_items, ignore_warnings)
+            if outputs is not None:
+                outputs.finish()
+    _note_decoding(stream, problems)
+    totals = body.tally.totals()
+    return ReportDigest(
+        header=header,
+        rows=sum(totals.values()),
+        errors=totals.get(ERROR, 0),
+        warnings=totals.get(WARNING, 0),
+        other=totals.get(OTHER, 0),
+        groups=body.tally.groups(ignore_warnings),
+        first_items=body.items,
+        problems=problems.listed(),
+    )
+
+
+def _note_decoding(stream: MemberStream, problems: Problems) -> None:
+    if decode_errors_seen():
+        encoding = "UTF-16" if stream.utf16 else "UTF-8"
+        problems.add_first(f"some bytes of the report were not valid {encoding}; they were replaced with U+FFFD")
+    if stream.nul_replaced:
+        problems.add_first("the report contained NUL bytes; they were replaced with U+FFFD")
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """csv's field size limit is process-wide: set it for this read, then put it back."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+@contextmanager
+def _output_files(csv_out: Path | None, json_out: Path | None) -> Iterator[Outputs | None]:
+    """Open the output files; on any failure close and delete them, so nothing misleading stays."""
+    if csv_out is None and json_out is None:
+        yield None
+        return
+    opened: list[tuple[Path, BinaryIO]] = []
+    try:
+        files = [_create(path, opened) if path is not None else None for path in (csv_out, json_out)]
+        yield Outputs(files[0], files[1])
+        for _, handle in opened:
+            handle.close()
+    except BaseException:
+        for path, handle in opened:
+            handle.close()
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _create(path: Path, opened: list[tuple[Path, BinaryIO]]) -> BinaryIO:
+    handle: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by _output_files
+    opened.append((path, handle))
+    return handle

@@ -1,0 +1,440 @@
+"""Open the rejection report's ZIP safely and stream its CSV member as UTF-8 bytes.
+
+Nothing is extracted to disk. Before any byte of the member is inflated, the archive is
+checked: its central directory must be small, every member name must be a plain relative
+path, members must not overlap (a zip-bomb trick), and the CSV member must be unencrypted,
+stored or deflated, and of a sane declared size and compression ratio. While streaming,
+the unpacked size and ratio are checked again, as is the length of a single CSV record.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import struct
+import threading
+import zlib
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+MiB = 1024 * 1024
+READ_SIZE = 64 * 1024
+RATIO_FLOOR_BYTES = 1 * MiB  # below this unpacked size the compression ratio is not judged
+MAX_CENTRAL_DIRECTORY = 1 * MiB
+RECORD_FIELDS_FACTOR = 12  # one CSV record may hold at most this many max-size fields' bytes
+EXPECTED_MEMBER = "merchantcatalogreport.csv"
+DECODE_ERRORS = "offergate-report-replace"
+REPLACEMENT = "\ufffd".encode()
+
+_EOCD = struct.Struct("<4s4H2LH")
+_EOCD64_LOCATOR = struct.Struct("<4sLQL")
+_EOCD64 = struct.Struct("<4sQ2H2L4Q")
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_EOCD_SIG = b"PK\x05\x06"
+_EOCD64_LOCATOR_SIG = b"PK\x06\x07"
+_EOCD64_SIG = b"PK\x06\x06"
+_LOCAL_SIG = b"PK\x03\x04"
+_METHODS = {0: "stored", 8: "deflate", 9: "deflate64", 12: "bzip2", 14: "lzma", 93: "zstandard", 99: "AES"}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class ReportError(Exception):
+    """The report could not be read; str() says why in one user-facing sentence."""
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """Bounds on what a report may be. `max_field_bytes` is counted in characters, as csv does."""
+
+    max_compressed_bytes: int = 512 * MiB
+    max_uncompressed_bytes: int = 4 * 1024 * MiB
+    max_ratio: float = 200.0
+    max_field_bytes: int = 131072
+    max_members: int = 16
+
+    @property
+    def max_record_bytes(self) -> int:
+        """The most bytes one CSV record (row) may span."""
+        return RECORD_FIELDS_FACTOR * self.max_field_bytes
+
+
+class _DecodeNotes(threading.local):
+    replaced: bool = False
+
+
+_notes = _DecodeNotes()
+
+
+def _replace_and_note(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: like "replace" for decoding, and remembers that it happened."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _notes.replaced = True
+    return "\ufffd", error.end
+
+
+codecs.register_error(DECODE_ERRORS, _replace_and_note)
+
+
+def display_name(name: str, limit: int = 80) -> str:
+    """A member name made safe to show: printable characters only, bounded length, quoted."""
+    clean = "".join(c if c.isprintable() else "?" for c in name[: limit + 1])
+    if len(clean) > limit:
+        clean = clean[:limit] + "…"
+    return f"'{clean}'"
+
+
+def _names_list(names: list[str], limit: int = 10) -> str:
+    shown = ", ".join(display_name(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+class _Source(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@dataclass
+class _Directory:
+    entries: int
+    size: int
+    start: int
+
+
+def _read_at(fp: BinaryIO, offset: int, size: int) -> bytes:
+    fp.seek(offset)
+    return fp.read(size)
+
+
+def _end_record(fp: BinaryIO, file_size: int) -> _Directory:
+    """Locate the central directory exactly as zipfile will, to bound it before zipfile reads it."""
+    if file_size >= _EOCD.size:
+        last = _read_at(fp, file_size - _EOCD.size, _EOCD.size)
+        if last[:4] == _EOCD_SIG and last[-2:] == b"\0\0":
+            return _with_zip64(fp, file_size - _EOCD.size, last)
+    start = max(file_size - 65536 - _EOCD.size, 0)
+    tail = _read_at(fp, start, file_size - start)
+    found = tail.rfind(_EOCD_SIG)
+    if found < 0 or found + _EOCD.size > len(tail):
+        raise ReportError("the report is not a ZIP archive")
+    return _with_zip64(fp, start + found, tail[found : found + _EOCD.size])
+
+
+def _with_zip64(fp: BinaryIO, at: int, record: bytes) -> _Directory:
+    _, _, _, _, entries, size, _, _ = _EOCD.unpack(record)
+    end = at
+    locator_at = at - _EOCD64_LOCATOR.size
+    if locator_at >= 0:
+        locator = _read_at(fp, locator_at, _EOCD64_LOCATOR.size)
+        record64_at = locator_at - _EOCD64.size
+        if locator[:4] == _EOCD64_LOCATOR_SIG and record64_at >= 0:
+            record64 = _read_at(fp, record64_at, _EOCD64.size)
+            if record64[:4] == _EOCD64_SIG:
+                fields = _EOCD64.unpack(record64)
+                entries, size, end = fields[7], fields[8], record64_at
+    return _Directory(entries=entries, size=size, start=end - size)
+
+
+def _check_directory(directory: _Directory, limits: ReportLimits) -> None:
+    if directory.start < 0:
+        raise ReportError("the report ZIP archive is damaged: its central directory is out of place")
+    if directory.entries > limits.max_members:
+        raise ReportError(
+            f"the report ZIP archive lists {directory.entries} members, more than the {limits.max_members} allowed"
+        )
+    if directory.size > MAX_CENTRAL_DIRECTORY:
+        raise ReportError(
+            f"the report ZIP archive's central directory is {directory.size} bytes, "
+            f"over the {MAX_CENTRAL_DIRECTORY}-byte limit"
+        )
+
+
+def _is_unsafe(name: str) -> bool:
+    parts = name.split("/")
+    return "\\" in name or name.startswith("/") or bool(_DRIVE.match(name)) or ".." in parts
+
+
+def _check_names(infos: list[zipfile.ZipInfo], limits: ReportLimits) -> None:
+    if len(infos) > limits.max_members:
+        raise ReportError(
+            f"the report ZIP archive has {len(infos)} members, more than the {limits.max_members} allowed"
+        )
+    for info in infos:
+        if _is_unsafe(info.orig_filename) or "\0" in info.orig_filename:
+            raise ReportError(
+                f"the report ZIP archive has a member with an unsafe name {display_name(info.orig_filename)} "
+                "(an absolute path, '..' or a backslash), so it was refused"
+            )
+
+
+def _member_span(fp: BinaryIO, info: zipfile.ZipInfo, file_size: int) -> tuple[int, int]:
+    """The byte range [start, end) a member occupies: its local header and its data."""
+    header = _read_at(fp, info.header_offset, _LOCAL_HEADER.size) if info.header_offset >= 0 else b""
+    if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIG:
+        raise ReportError(
+            f"the report ZIP archive is damaged: member {display_name(info.filename)} has no valid local header"
+        )
+    fields = _LOCAL_HEADER.unpack(header)
+    end = info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11] + info.compress_size
+    if info.flag_bits & 0x8:
+        end += 12  # the data descriptor that follows the data (at least 12 bytes)
+    if end > file_size:
+        raise ReportError(f"the report ZIP archive is truncated: member {display_name(info.filename)} runs past its end")
+    return info.header_offset, end
+
+
+def _check_overlaps(fp: BinaryIO, infos: list[zipfile.ZipInfo], directory: _Directory, file_size: int) -> None:
+    """Members must not share bytes with each other or with the central directory."""
+    spans = sorted((*_member_span(fp, info, file_size), info.filename) for info in infos)
+    for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
+        if start < end:
+            raise ReportError(
+                f"the report ZIP archive has overlapping members ({display_name(name)} and "
+                f"{display_name(other)}), a zip-bomb trick, so it was refused"
+            )
+    if spans and spans[-1][1] > directory.start:
+        raise ReportError(
+            f"the report ZIP archive has a member ({display_name(spans[-1][2])}) that overlaps its central "
+            "directory, a zip-bomb trick, so it was refused"
+        )
+
+
+def _pick_csv(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    files = [i for i in infos if not i.is_dir()]
+    csvs = [i for i in files if i.filename.lower().endswith(".csv")]
+    if len(csvs) == 1:
+        return csvs[0]
+    if not csvs:
+        held = _names_list([i.filename for i in files]) if files else "nothing"
+        raise ReportError(f"the report ZIP archive has no CSV file; it holds {held}")
+    named = [i for i in csvs if i.filename.rsplit("/", 1)[-1].lower() == EXPECTED_MEMBER]
+    if len(named) == 1:
+        return named[0]
+    raise ReportError(
+        f"the report ZIP archive has several CSV files ({_names_list([i.filename for i in csvs])}) "
+        "and not exactly one MerchantCatalogReport.csv among them"
+    )
+
+
+def _check_member(info: zipfile.ZipInfo, limits: ReportLimits) -> None:
+    name = display_name(info.filename)
+    if info.flag_bits & 0x41:
+        raise ReportError(f"the report's CSV member {name} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        method = _METHODS.get(info.compress_type, "unknown")
+        raise ReportError(
+            f"the report's CSV member {name} uses compression method {info.compress_type} ({method}); "
+            "only stored and deflate are supported"
+        )
+    if info.file_size > limits.max_uncompressed_bytes:
+        raise ReportError(
+            f"the report's CSV member {name} declares {info.file_size} bytes unpacked, "
+            f"over the {limits.max_uncompressed_bytes}-byte limit"
+        )
+    if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+        raise ReportError(f"the report's CSV member {name} is damaged: its stored sizes disagree")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_ratio:
+        raise ReportError(
+            f"the report's CSV member {name} declares a compression ratio of {ratio:.0f}:1, "
+            f"over the {limits.max_ratio:g}:1 limit (a zip bomb?)"
+        )
+
+
+class MemberStream(io.BufferedIOBase):
+    """The CSV member as a stream of UTF-8 bytes for io.TextIOWrapper.
+
+    Strips a UTF-8 BOM, transcodes UTF-16 (by BOM) to UTF-8, replaces NUL bytes (csv cannot
+    take them) with U+FFFD, and enforces the unpacked-size, ratio and record-length bounds.
+    `progress` returns how many CSV records have been completed so far; when it stays still
+    while more than one record's worth of bytes is read, the record is refused.
+    """
+
+    def __init__(
+        self,
+        source: _Source,
+        *,
+        name: str,
+        compressed_size: int,
+        limits: ReportLimits,
+        progress: Callable[[], int] | None = None,
+    ) -> None:
+        super().__init__()
+        self.name = display_name(name)
+        self.unpacked = 0
+        self.nul_replaced = False
+        self.utf16 = False
+        self._source = source
+        self._limit = min(limits.max_uncompressed_bytes, max(RATIO_FLOOR_BYTES, int(limits.max_ratio * compressed_size)))
+        self._limits = limits
+        self._progress = progress
+        self._last_progress = -1
+        self._pending = 0
+        self._decoder: codecs.IncrementalDecoder | None = None
+        self._started = False
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1, /) -> bytes:
+        return self._next()
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return self._next()
+
+    def _next(self) -> bytes:
+        if self._done:
+            return b""
+        raw = self._read_source()
+        if not raw:
+            self._done = True
+            data = self._decoder.decode(b"", True).encode() if self._decoder else b""
+        else:
+            self._count(len(raw))
+            data = self._decode(raw)
+        if b"\0" in data:
+            self.nul_replaced = True
+            data = data.replace(b"\0", REPLACEMENT)
+        self._watch_records(len(data))
+        return data
+
+    def _read_source(self) -> bytes:
+        try:
+            return self._source.read(READ_SIZE)
+        except zipfile.BadZipFile as error:
+            if "CRC" in str(error):
+                raise ReportError(f"the report's CSV member {self.name} is corrupt: its CRC check failed") from None
+            raise ReportError(f"the report's CSV member {self.name} is corrupt") from None
+        except (EOFError, zlib.error):
+            raise ReportError(f"the report's CSV member {self.name} is truncated or corrupt") from None
+        except OSError as error:
+            raise ReportError(f"the report could not be read: {error.strerror or type(error).__name__}") from None
+
+    def _count(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > self._limit:
+            raise ReportError(
+                f"the report's CSV member {self.name} unpacks to more than {self._limit} bytes "
+                f"(the limits are {self._limits.max_uncompressed_bytes} bytes and a "
+                f"{self._limits.max_ratio:g}:1 ratio), so reading stopped (a zip bomb?)"
+            )
+
+    def _decode(self, raw: bytes) -> bytes:
+        if not self._started:
+            self._started = True
+            raw = self._sniff(raw)
+        if self._decoder is not None:
+            return self._decoder.decode(raw).encode()
+        return raw
+
+    def _sniff(self, raw: bytes) -> bytes:
+        if raw.startswith(codecs.BOM_UTF8):
+            return raw[3:]
+        for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+            if raw.startswith(bom):
+                self.utf16 = True
+                self._decoder = codecs.getincrementaldecoder(codec)(DECODE_ERRORS)
+                return raw[2:]
+        return raw
+
+    def _watch_records(self, size: int) -> None:
+        if self._progress is None:
+            return
+        done = self._progress()
+        if done != self._last_progress:
+            self._last_progress = done
+            self._pending = size
+            return
+        self._pending += size
+        if self._pending > self._limits.max_record_bytes + 2 * READ_SIZE:
+            raise ReportError(
+                f"a row of the report is longer than {self._limits.max_record_bytes} bytes "
+                "(or a quoted field is never closed), so reading stopped"
+            )
+
+
+@dataclass
+class OpenMember:
+    """The validated CSV member of an open report archive."""
+
+    archive: zipfile.ZipFile
+    info: zipfile.ZipInfo
+    file: BinaryIO
+
+    def stream(self, limits: ReportLimits, progress: Callable[[], int] | None = None) -> MemberStream:
+        try:
+            source = self.archive.open(self.info)
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, struct.error, EOFError, zlib.error) as error:
+            raise ReportError(
+                f"the report's CSV member {display_name(self.info.filename)} is damaged: {_safe_reason(error)}"
+            ) from None
+        return MemberStream(
+            source, name=self.info.filename, compressed_size=self.info.compress_size, limits=limits, progress=progress
+        )
+
+    def close(self) -> None:
+        self.archive.close()
+        self.file.close()
+
+
+def _safe_reason(error: Exception) -> str:
+    text = str(error)
+    if "differ" in text:
+        return "its local header names a different file"
+    if "magic" in text.lower():
+        return "its local header is missing"
+    return "it could not be opened"
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, struct.error, EOFError)
+
+
+def open_member(zip_path: Path, limits: ReportLimits) -> OpenMember:
+    """Open and validate the report archive; return its CSV member, ready to stream."""
+    try:
+        fp: BinaryIO = open(zip_path, "rb")  # noqa: SIM115 - closed by OpenMember.close or below
+    except OSError as error:
+        raise ReportError(f"the report file could not be opened: {error.strerror or type(error).__name__}") from None
+    try:
+        return _validate(fp, limits)
+    except BaseException:
+        fp.close()
+        raise
+
+
+def _validate(fp: BinaryIO, limits: ReportLimits) -> OpenMember:
+    file_size = os.fstat(fp.fileno()).st_size
+    if file_size == 0:
+        raise ReportError("the report file is empty (0 bytes)")
+    if file_size > limits.max_compressed_bytes:
+        raise ReportError(f"the report file is {file_size} bytes, over the {limits.max_compressed_bytes}-byte limit")
+    directory = _end_record(fp, file_size)
+    _check_directory(directory, limits)
+    try:
+        archive = zipfile.ZipFile(fp)
+    except _ZIP_ERRORS:
+        raise ReportError("the report ZIP archive is damaged: its central directory could not be read") from None
+    try:
+        infos = archive.infolist()
+        _check_names(infos, limits)
+        _check_overlaps(fp, infos, directory, file_size)
+        info = _pick_csv(infos)
+        _check_member(info, limits)
+    except BaseException:
+        archive.close()
+        raise
+    return OpenMember(archive=archive, info=info, file=fp)
+
+
+def decode_errors_seen() -> bool:
+    """Whether undecodable bytes were replaced on this thread since the last reset."""
+    return _notes.replaced
+
+
+def reset_decode_errors() -> None:
+    _notes.replaced = False
