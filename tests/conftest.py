@@ -17,6 +17,8 @@ from offergate.sandbox import Sandbox
 from tests.runner_env import StepFiles, entrypoint, runner_env
 
 APP = {"tenant": "tenant-1", "client_id": "app-1", "client_secret": "app-secret-value-1"}
+STORE = {"merchant_id": "123456", "developer_token": "dev-token-value-1"}
+ADS_USER = {"client_id": "ads-app-1", "refresh_token": "ads-refresh-token-value-1"}
 
 
 def entrypoint_main() -> Callable[..., int]:
@@ -61,6 +63,19 @@ class Harness:
         base.update(inputs)
         return base
 
+    def catalog_inputs(self, **inputs: str) -> dict[str, str]:
+        """The catalog gate with a refresh token, against the sandbox's Content API."""
+        base = {
+            "merchant-id": STORE["merchant_id"],
+            "developer-token": STORE["developer_token"],
+            "ads-client-id": ADS_USER["client_id"],
+            "ads-refresh-token": ADS_USER["refresh_token"],
+            "authority-url": self.sandbox.url,
+            "content-api-url": f"{self.sandbox.url}/shopping/v9.1/bmc/",
+        }
+        base.update(inputs)
+        return base
+
     def run(self, inputs: dict[str, Any], extra_env: dict[str, str] | None = None) -> Run:
         self.runs += 1
         files = StepFiles(self.root / f"step{self.runs}")
@@ -80,4 +95,6 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
         sandbox.add_app(
             tenant=APP["tenant"], client_id=APP["client_id"], client_secret=APP["client_secret"], publishers=["contoso"]
         )
+        sandbox.add_store(STORE["merchant_id"], developer_token=STORE["developer_token"])
+        sandbox.add_ads_user(ADS_USER["client_id"], ADS_USER["refresh_token"])
         yield Harness(sandbox, clock, tmp_path)

@@ -40,6 +40,7 @@ HINTS = {
     404: "unknown store or catalog, or no review status yet: check merchant-id and catalog-id",
 }
 REPORT_INTERVAL = 3600.0
+MAX_LISTED = 20
 
 
 class CatalogClient:
@@ -89,13 +90,27 @@ class CatalogClient:
 
 
 def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[str]:
-    """The catalog ids to gate: the ones given, or every catalog of the store for `all`."""
-    if settings.catalog_ids is not None:
-        return list(settings.catalog_ids)
-    catalogs = [c.id for c in client.list_catalogs()]
-    if not catalogs:
-        raise ApiError(SERVICE, f"store {settings.merchant_id} has no catalogs", hint="check merchant-id")
-    return catalogs
+    """The catalog ids to gate, checked against the store's catalog list (all of them for `all`).
+
+    Checking first tells a mistyped id (an error listing the store's catalogs) from a catalog
+    that has no review status yet (the status call answers 404 for both).
+    """
+    known = {c.id.lower(): c.id for c in client.list_catalogs()}
+    if settings.catalog_ids is None:
+        if not known:
+            raise ApiError(SERVICE, f"store {settings.merchant_id} has no catalogs", hint="check merchant-id")
+        return list(known.values())
+    missing = [c for c in settings.catalog_ids if c.lower() not in known]
+    if missing:
+        listed = sorted(known.values())
+        have = ", ".join(listed[:MAX_LISTED]) + (f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else "")
+        raise ApiError(
+            SERVICE,
+            f"store {settings.merchant_id} has no catalog {', '.join(repr(m) for m in missing)}",
+            status=404,
+            hint=f"the catalogs of this store: {have or 'none'}. Check catalog-id",
+        )
+    return [known[c.lower()] for c in settings.catalog_ids]
 
 
 def report_secrets(url: str) -> list[str]:
@@ -126,7 +141,12 @@ class CatalogWatcher:
         return CatalogRules(self.settings.max_rejections, self.settings.ignore_warnings, self.settings.expected_offers)
 
     def observe(self) -> CatalogObservation:
-        status = self.client.status(self.catalog_id)
+        try:
+            status = self.client.status(self.catalog_id)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True)
         if status.rejected == 0 or not status.report_url:
             return CatalogObservation(status)
         cached = self._report
@@ -185,6 +205,8 @@ class CatalogWatcher:
 
     def state_line(self, observation: Any) -> str:
         assert isinstance(observation, CatalogObservation)
+        if observation.no_status_yet:
+            return "catalog has no review status yet (404)"
         status = observation.status
         line = f"catalog {status.published} published, {status.rejected} rejected"
         if observation.digest is not None:

@@ -21,6 +21,7 @@ class CatalogObservation:
     status: CatalogStatus
     digest: ReportDigest | None = None
     report_problem: str | None = None
+    no_status_yet: bool = False  # the API answered 404 for a catalog the store lists
 
     def rejections(self, ignore_warnings: bool) -> tuple[int, str]:
         """The number compared with the threshold, and what it counts."""
@@ -31,7 +32,12 @@ class CatalogObservation:
         return self.status.rejected, "rejected offers"
 
 
+NO_STATUS_YET = "no review status yet: the Content API answers 404 until the catalog's first offers are reviewed"
+
+
 def catalog_verdict(observed: CatalogObservation, rules: CatalogRules) -> Verdict:
+    if observed.no_status_yet:
+        return Verdict(Result.PENDING, NO_STATUS_YET)
     status = observed.status
     count, what = observed.rejections(rules.ignore_warnings)
     counts = f"{status.published} published, {status.rejected} rejected"

@@ -82,7 +82,7 @@ class ApiError(OffergateError):
             parts.append(f"activity id {self.activity_id}")
         if self.hint:
             parts.append(self.hint)
-        return ". ".join(parts)
+        return ". ".join(part.rstrip(". ") for part in parts if part.strip())
 
 
 class Cancelled(BaseException):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from offergate import summary as summary_md
 from offergate.catalog_client import CatalogWatcher
@@ -124,10 +125,12 @@ def write_outputs(config: Config, runner: Runner, outcome: Outcome) -> None:
         runner.set_output("offer-step", rows[0]["step"] if rows else "")
         runner.set_output("offers", json.dumps(rows, ensure_ascii=False))
     if config.catalogs is not None:
-        catalogs = []
+        catalogs: list[dict[str, Any]] = []
         for state in catalog_states(outcome):
             assert isinstance(state.watcher, CatalogWatcher)
             seen = state.observation if isinstance(state.observation, CatalogObservation) else None
+            if seen is not None and seen.no_status_yet:
+                seen = None
             digest = seen.digest if seen else None
             catalogs.append(
                 {
@@ -139,8 +142,8 @@ def write_outputs(config: Config, runner: Runner, outcome: Outcome) -> None:
                     "result": state.result.value,
                 }
             )
-        runner.set_output("published-count", str(sum(c["published"] or 0 for c in catalogs)))  # type: ignore[misc]
-        runner.set_output("rejected-count", str(sum(c["rejected"] or 0 for c in catalogs)))  # type: ignore[misc]
+        runner.set_output("published-count", str(sum(c["published"] or 0 for c in catalogs)))
+        runner.set_output("rejected-count", str(sum(c["rejected"] or 0 for c in catalogs)))
         runner.set_output("catalogs", json.dumps(catalogs, ensure_ascii=False))
         runner.set_output("report-path", config.catalogs.report_dir)
 

@@ -98,6 +98,8 @@ def catalog_section(state: WatchState, report_dir: str, max_rows: int) -> str:
         if state.error is not None:
             parts.append("_No status could be read._")
         return "\n\n".join(parts) + "\n"
+    if observation.no_status_yet:
+        return "\n\n".join(parts) + "\n"
     status = observation.status
     parts.append(md.table(["Published", "Rejected"], [[str(status.published), str(status.rejected)]]))
     if observation.report_problem:

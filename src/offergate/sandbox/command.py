@@ -1,4 +1,8 @@
-"""`offergate sandbox`: serve the emulator on a fixed port for experiments, until Ctrl-C."""
+"""`offergate sandbox`: serve the emulator on a fixed port for experiments, until Ctrl-C.
+
+It serves one offer per (offer) scenario and, for the catalog gate, store MERCHANT_ID with
+one catalog per catalog scenario (ids in DEMO_CATALOGS).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sys
 import threading
 from typing import TextIO
 
+from offergate.sandbox.catalog_scenarios import CATALOG_SCENARIOS, TRICKLE_DONE_AT
 from offergate.sandbox.emulator import Sandbox
 from offergate.sandbox.scenarios import SCENARIOS, SIGNOFF_AT
 
@@ -17,6 +22,19 @@ CLIENT_ID = "sandbox-client"
 CLIENT_SECRET = "sandbox-secret"
 FEDERATED_CLIENT_ID = "sandbox-federated"
 STATIC_TOKEN = "sandbox-token"
+MERCHANT_ID = "123456"
+DEVELOPER_TOKEN = "sandbox-developer-token"
+ADS_CLIENT_ID = "sandbox-ads-client"
+ADS_REFRESH_TOKEN = "sandbox-refresh-token"
+ADS_STATIC_TOKEN = "sandbox-ads-token"
+DEMO_CATALOGS: dict[str, str] = {  # catalog id -> catalog scenario
+    "1001": "clean",
+    "1002": "trickle",
+    "1003": "over-threshold",
+    "1004": "seed",
+    "1005": "warnings-only",
+    "1006": "unreadable-report",
+}
 
 
 def _port(text: str) -> int:
@@ -41,13 +59,15 @@ def _scale(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {name:<22}{text}" for name, text in SCENARIOS.items())
+    catalogs = "\n".join(f"  {name:<22}{text}" for name, text in CATALOG_SCENARIOS.items())
     result = argparse.ArgumentParser(
         prog="offergate sandbox",
         description=(
-            "Serve an emulator of the Cloud Partner Portal API, the Microsoft Entra token endpoint and "
-            "GitHub's OIDC token endpoint on 127.0.0.1, with one offer per scenario, until Ctrl-C."
+            "Serve an emulator of the Cloud Partner Portal API, the Merchant Center Content API, the "
+            "Microsoft Entra token endpoint and GitHub's OIDC token endpoint on 127.0.0.1, with one offer "
+            "per scenario and one catalog per catalog scenario, until Ctrl-C."
         ),
-        epilog=f"scenarios (times in scenario seconds):\n{listing}",
+        epilog=f"scenarios (times in scenario seconds):\n{listing}\n\ncatalog scenarios:\n{catalogs}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     result.add_argument("--port", type=_port, default=8080, help="port on 127.0.0.1 (default 8080; 0: any free)")
@@ -83,6 +103,7 @@ def run_sandbox_command(argv: list[str], out: TextIO | None = None, stop: thread
         sandbox.accept_static_token(STATIC_TOKEN, publishers=[PUBLISHER])
         for name in scenarios:
             sandbox.add_offer(PUBLISHER, f"{name}-offer", scenario=name, display_text=f"Sandbox {name} offer")
+        add_demo_store(sandbox)
         stream.write(instructions(sandbox, scenarios))
         stream.flush()
         try:
@@ -92,6 +113,39 @@ def run_sandbox_command(argv: list[str], out: TextIO | None = None, stop: thread
     finally:
         sandbox.stop()
     return 0
+
+
+def add_demo_store(sandbox: Sandbox) -> None:
+    """Store MERCHANT_ID with one catalog per catalog scenario, and a Microsoft Advertising user."""
+    sandbox.add_store(MERCHANT_ID, developer_token=DEVELOPER_TOKEN)
+    for catalog_id, scenario in DEMO_CATALOGS.items():
+        sandbox.add_catalog(MERCHANT_ID, catalog_id, scenario=scenario, name=f"Sandbox {scenario} catalog",
+                            is_default=scenario == "clean")
+    sandbox.add_ads_user(ADS_CLIENT_ID, ADS_REFRESH_TOKEN)
+    sandbox.accept_ads_access_token(ADS_STATIC_TOKEN, merchants=[MERCHANT_ID])
+
+
+def catalog_instructions(sandbox: Sandbox) -> str:
+    url = sandbox.url
+    trickle_minutes = TRICKLE_DONE_AT / sandbox.time_scale / 60
+    catalogs = "\n".join(
+        f"  {catalog_id:<8}{scenario:<20}{CATALOG_SCENARIOS[scenario]}"
+        for catalog_id, scenario in DEMO_CATALOGS.items()
+    )
+    return f"""\
+Catalogs of Merchant Center store '{MERCHANT_ID}' (the trickle review ends after {trickle_minutes:.1f} minutes):
+{catalogs}
+
+For the catalog gate, give these inputs (or ads-access-token: {ADS_STATIC_TOKEN} instead of the
+ads-client-id and ads-refresh-token):
+  merchant-id: {MERCHANT_ID}
+  catalog-id: 1002
+  developer-token: {DEVELOPER_TOKEN}
+  ads-client-id: {ADS_CLIENT_ID}
+  ads-refresh-token: {ADS_REFRESH_TOKEN}
+  content-api-url: {sandbox.content_api_url}
+  authority-url: {url}
+"""
 
 
 def instructions(sandbox: Sandbox, scenarios: list[str]) -> str:
@@ -124,5 +178,7 @@ and give --azure-tenant-id {TENANT} --azure-client-id {FEDERATED_CLIENT_ID} (no 
 
 In a workflow, give the same values as inputs (publisher-id, offer-id, marketplace-url,
 authority-url, azure-tenant-id, azure-client-id, azure-client-secret or azure-access-token).
+
+{catalog_instructions(sandbox)}
 Press Ctrl-C to stop.
 """

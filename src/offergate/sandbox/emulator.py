@@ -5,13 +5,18 @@ from __future__ import annotations
 import math
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Callable, Iterable, Mapping
 
-from offergate.sandbox import entra, oidc
+from offergate.sandbox import entra, oidc, report_links
+from offergate.sandbox.catalogs import DEFAULT_DEVELOPER_TOKEN, CatalogBook
+from offergate.sandbox.content_api import BASE_PATH, ContentApi, StaticAdsTokens
 from offergate.sandbox.faults import Fault, Faults
 from offergate.sandbox.offers import VM_OFFER, OfferBook
 from offergate.sandbox.partner_api import PartnerApi
+from offergate.sandbox.report_files import ReportRow
+from offergate.sandbox.report_links import ReportLinks
 from offergate.sandbox.routing import Handler, Router
 from offergate.sandbox.server import RESET, LoopbackServer, Reset
 from offergate.sandbox.tokens import Credentials
@@ -19,10 +24,11 @@ from offergate.sandbox.wire import RecordedRequest, Response, api_error
 
 
 class Sandbox:
-    """An in-process emulator of the Cloud Partner Portal API, Entra's token endpoint and
-    GitHub's OIDC token endpoint, over real HTTP on 127.0.0.1.
+    """An in-process emulator of the Cloud Partner Portal API, the Merchant Center Content API
+    (catalog status), Entra's token endpoint and GitHub's OIDC token endpoint, over real HTTP
+    on 127.0.0.1.
 
-    `clock` gives monotonic seconds; scenario time = (clock() - offer added) * time_scale.
+    `clock` gives monotonic seconds; scenario time = (clock() - offer or catalog added) * time_scale.
     """
 
     def __init__(
@@ -41,6 +47,10 @@ class Sandbox:
         self._book = OfferBook(clock, time_scale)
         self._credentials = Credentials(clock)
         self._oidc = oidc.GitHubOidc(clock)
+        self._catalogs = CatalogBook(clock, time_scale)
+        self._report_links = ReportLinks(clock, lambda: self.url)
+        self._ads_tokens = StaticAdsTokens()
+        self._content_api = ContentApi(self._catalogs, self._credentials, self._report_links, self._ads_tokens)
         self._faults = Faults()
         self._requests: list[RecordedRequest] = []
         self._errors: list[BaseException] = []
@@ -49,6 +59,8 @@ class Sandbox:
         self._server: LoopbackServer | None = None
         self.router = Router()
         PartnerApi(self._book, self._credentials).register(self.router)
+        self._content_api.register(self.router)
+        self.router.add("GET", report_links.PATH, self._report_links.handle)
         self.router.add("POST", entra.PATH, entra.TokenEndpoint(self._credentials, self._oidc).handle)
         self.router.add("GET", oidc.PATH, self._oidc.handle)
 
@@ -110,6 +122,96 @@ class Sandbox:
             raise KeyError(f"{publisher}/{offer_id}")
         return self._book.scenario_time(offer)
 
+    # ---------------------------------------------------------------- Merchant Center catalogs
+
+    @property
+    def content_api_url(self) -> str:
+        """The Content API base URL to give a client: {url}/shopping/v9.1/bmc/."""
+        return f"{self.url}{BASE_PATH}"
+
+    def add_store(
+        self,
+        merchant_id: str,
+        *,
+        developer_token: str = DEFAULT_DEVELOPER_TOKEN,
+        customer: tuple[str, str] | None = None,
+    ) -> None:
+        """A Merchant Center store; `customer` (CustomerId, CustomerAccountId) when managed for a customer.
+
+        Calls must send the store's DeveloperToken and, for a managed store, both customer headers.
+        Adding a known store again changes its credentials and keeps its catalogs.
+        """
+        self._catalogs.add_store(merchant_id, developer_token, customer)
+
+    def add_catalog(
+        self,
+        merchant_id: str,
+        catalog_id: str,
+        *,
+        scenario: str = "clean",
+        name: str | None = None,
+        market: str = "en-US",
+        is_default: bool = False,
+        report_rows: list[ReportRow] | None = None,
+    ) -> None:
+        """A catalog following catalog `scenario` from now on (see CATALOG_SCENARIOS).
+
+        Adds the store with the default developer token if it is unknown; replaces a same-id
+        catalog. `report_rows` replace the scenario's report: rejectedCount then follows the
+        scenario's curve scaled to end at len(report_rows) (all of them from the first status
+        for a scenario without rejections).
+        """
+        self._catalogs.add_catalog(merchant_id, catalog_id, scenario, name, market, is_default, report_rows)
+
+    def catalog_time(self, merchant_id: str, catalog_id: str) -> float:
+        """Scenario seconds the catalog is into its timeline."""
+        return self._catalogs.scenario_time(self._catalogs.get(merchant_id, catalog_id))
+
+    def set_report_bytes(self, merchant_id: str, catalog_id: str, data: bytes, *, rejected: int | None = None) -> None:
+        """Report URLs of this catalog serve `data` from now on; rejectedCount becomes `rejected` if given."""
+        catalog = self._catalogs.get(merchant_id, catalog_id)
+        self._catalogs.override_report(catalog, bytes(data), None, rejected)
+
+    def set_report_file(
+        self, merchant_id: str, catalog_id: str, path: str | Path, *, rejected: int | None = None
+    ) -> None:
+        """Report URLs of this catalog stream the file at `path` (read at each download; for huge reports)."""
+        catalog = self._catalogs.get(merchant_id, catalog_id)
+        self._catalogs.override_report(catalog, None, Path(path), rejected)
+
+    def accept_ads_access_token(self, token: str, merchants: Iterable[str] | None = None) -> None:
+        """An AuthenticationToken acquired elsewhere, for the stores `merchants` (None: every store).
+
+        It never expires unless expire_tokens(include_static=True).
+        """
+        self._ads_tokens.accept(token, merchants)
+
+    def expire_report_urls(self) -> None:
+        """Every report URL issued so far now answers 400; the next status call issues a fresh one."""
+        self._report_links.expire_all()
+
+    @property
+    def report_url_lifetime(self) -> float:
+        """Seconds (on the clock, not scaled) a report URL works; default 3600."""
+        return self._report_links.lifetime
+
+    @report_url_lifetime.setter
+    def report_url_lifetime(self, seconds: float) -> None:
+        self._report_links.lifetime = float(seconds)
+
+    @property
+    def report_urls_issued(self) -> list[str]:
+        return self._report_links.issued
+
+    @property
+    def xml_report_url_element(self) -> str:
+        """The report URL's element name in alt=xml status answers (default rejection_report_url)."""
+        return self._content_api.xml_report_url_element
+
+    @xml_report_url_element.setter
+    def xml_report_url_element(self, name: str) -> None:
+        self._content_api.xml_report_url_element = name
+
     # ---------------------------------------------------------------- credentials
 
     def add_app(
@@ -135,8 +237,10 @@ class Sandbox:
         self._credentials.accept_static_token(token, publishers)
 
     def expire_tokens(self, include_static: bool = False) -> None:
-        """Every access token issued so far now gets 401."""
+        """Every access token issued so far now gets 401 (static ones too with include_static)."""
         self._credentials.expire_tokens(include_static)
+        if include_static:
+            self._ads_tokens.expire_all()
 
     @property
     def token_lifetime(self) -> float:

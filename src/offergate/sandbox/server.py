@@ -6,16 +6,20 @@ connection). Silent: nothing is ever written to stderr.
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from offergate.sandbox.wire import Headers, RecordedRequest, Response, api_error
 
 MAX_BODY = 1024 * 1024
+COPY_SIZE = 1024 * 1024  # bytes per write when streaming a file body
 
 
 class Reset:
@@ -136,18 +140,36 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.readline()
 
     def _write(self, response: Response, close: bool = False) -> None:
+        if response.file is not None:
+            self._write_file(response, response.file)
+            return
+        self._write_head(response, len(response.body), close)
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _write_file(self, response: Response, path: Path) -> None:
+        """Stream the body from `path` (a large report) without reading it into memory."""
+        try:
+            source = path.open("rb")
+        except OSError as error:
+            self._write(api_error(500, "InternalServerError", f"sandbox error: cannot read {path}: {error}"))
+            return
+        with source:
+            self._write_head(response, os.fstat(source.fileno()).st_size, close=False)
+            if self.command != "HEAD":
+                shutil.copyfileobj(source, self.wfile, COPY_SIZE)
+
+    def _write_head(self, response: Response, length: int, close: bool) -> None:
         self.send_response(response.status)
         if response.content_type is not None:
             self.send_header("Content-Type", response.content_type)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(length))
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
 
     def _reset(self) -> None:
         """Abort the connection with a TCP reset (SO_LINGER 0), no answer at all."""

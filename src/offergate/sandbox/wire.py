@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import parse_qsl
 
@@ -50,12 +51,13 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Response:
-    """One answer to send back."""
+    """One answer to send back. With `file` set, the body is streamed from that file instead of `body`."""
 
     status: int
     body: bytes = b""
     content_type: str | None = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
 
 
 def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
