@@ -30,6 +30,7 @@ from offergate.errors import ApiError
 from offergate.report import ReportError, read_report
 from offergate.report_download import ReportUrlExpired, download_report
 from offergate.verdict import Verdict
+from offergate.wording import plural
 
 HINTS = {
     400: "the request was refused: check merchant-id and catalog-id",
@@ -210,7 +211,8 @@ class CatalogWatcher:
         status = observation.status
         line = f"catalog {status.published} published, {status.rejected} rejected"
         if observation.digest is not None:
-            line += f" ({observation.digest.errors} errors, {observation.digest.warnings} warnings in the report)"
+            digest = observation.digest
+            line += f" ({plural(digest.errors, 'error')}, {plural(digest.warnings, 'warning')} in the report)"
         if observation.report_problem:
             line += "; report unreadable"
         return line

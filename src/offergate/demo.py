@@ -1,11 +1,13 @@
 """`offergate demo`: the gate against the embedded sandbox on a compressed timeline.
 
-No credentials and no network: the sandbox serves the Cloud Partner Portal API and the token
-endpoint on loopback, and a scaled clock makes a three-day review pass in seconds.
+No credentials and no network: the sandbox serves the Cloud Partner Portal API, the Content
+API's catalog status and reports, and the token endpoint on loopback, and a scaled clock makes
+a three-day review pass in seconds.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from typing import Sequence, TextIO
 
@@ -31,17 +33,21 @@ def scaled_clock(scale: float) -> Clock:
     return Clock(monotonic=monotonic, sleep=sleep)
 
 
-def run_demo(argv: Sequence[str], out: TextIO) -> int:
-    """Start the sandbox, gate two offers against it, print the log and the summary."""
+def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> int:
+    """Start the sandbox, gate two offers and a catalog against it, print the log and the summary."""
     if argv:
         out.write("usage: offergate demo (takes no options)\n")
         return 2
-    clock = scaled_clock(TIME_SCALE)
+    clock = clock or scaled_clock(TIME_SCALE)
     with Sandbox(clock=clock.monotonic) as sandbox:
         sandbox.add_publisher("contoso")
         sandbox.add_app(tenant="demo-tenant", client_id="demo-app", client_secret="demo-secret", publishers=["contoso"])
         sandbox.add_offer("contoso", "contoso-vm", scenario="signoff", display_text="Contoso VM")
         sandbox.add_offer("contoso", "contoso-app", scenario="flaky", display_text="Contoso App")
+        sandbox.add_store("123456", developer_token="demo-developer-token")
+        sandbox.add_ads_user("demo-ads-app", "demo-refresh-token")
+        sandbox.add_catalog("123456", "1001", scenario="trickle", name="Spring collection")
+        workspace = tempfile.mkdtemp(prefix="offergate-demo-")
         inputs = {
             "publisher-id": "contoso",
             "offer-id": "contoso-vm, contoso-app",
@@ -52,13 +58,24 @@ def run_demo(argv: Sequence[str], out: TextIO) -> int:
             "azure-client-secret": "demo-secret",
             "authority-url": sandbox.url,
             "marketplace-url": sandbox.url,
+            "merchant-id": "123456",
+            "catalog-id": "1001",
+            "developer-token": "demo-developer-token",
+            "ads-client-id": "demo-ads-app",
+            "ads-refresh-token": "demo-refresh-token",
+            "content-api-url": sandbox.content_api_url,
+            "max-rejections": "10",
+            "expected-offers": "2003",
         }
         out.write(
-            f"offergate demo: a sandbox of the Cloud Partner Portal API runs at {sandbox.url};\n"
+            f"offergate demo: sandboxes of the Cloud Partner Portal API and the Content API run at {sandbox.url};\n"
             f"its clock runs {TIME_SCALE:g} times faster, so a review of several days takes seconds.\n\n"
         )
-        config = parse_config(inputs, {})
+        env = {"GITHUB_WORKSPACE": workspace}
+        config = parse_config(inputs, env)
         runner = Runner({}, out)
-        runner.mask("demo-secret")
-        outcome = run_gate(config, runner, clock, {})
+        for secret in ("demo-secret", "demo-developer-token", "demo-refresh-token"):
+            runner.mask(secret)
+        outcome = run_gate(config, runner, clock, env)
+    out.write(f"\nThe catalog's rejection report was written to {workspace}/offergate-report/.\n")
     return int(outcome.exit_code)

@@ -149,7 +149,7 @@ class Runner:
         self._debug_outside = "1" in (env.get("RUNNER_DEBUG"), env.get("OFFERGATE_DEBUG"))
         self._secrets: set[str] = set()
         self._masked: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._longest_first: list[str] = []
         self._annotations: dict[str, int] = {"error": 0, "warning": 0, "notice": 0}
 
     # -- secrets -------------------------------------------------------------------
@@ -177,12 +177,18 @@ class Runner:
                         self._masked.add(value)
                         self._emit(f"::add-mask::{escape_data(value)}")
         if fresh:
-            alternatives = sorted(self._secrets, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(s) for s in alternatives))
+            self._longest_first = sorted(self._secrets, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
-        """Replace every remembered secret (and its encodings) with `***`, longest first."""
-        return self._pattern.sub("***", text) if self._pattern is not None else text
+        """Replace every remembered secret (and its encodings) with `***`, longest first.
+
+        Plain replacements, not one big regex: a long wait acquires a token every hour, and
+        recompiling an ever-growing alternation for each of them costs more than the wait.
+        """
+        for secret in self._longest_first:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
 
     # -- log -----------------------------------------------------------------------
 

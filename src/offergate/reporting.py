@@ -16,6 +16,7 @@ from offergate.offer_client import OfferWatcher
 from offergate.offer_model import OfferStatus
 from offergate.outcome import Outcome
 from offergate.verdict import Result
+from offergate.wording import plural
 
 MAX_REASON_ANNOTATIONS = 10
 
@@ -26,10 +27,6 @@ def offer_states(outcome: Outcome) -> list[WatchState]:
 
 def catalog_states(outcome: Outcome) -> list[WatchState]:
     return [s for s in outcome.states if isinstance(s.watcher, CatalogWatcher)]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def headline(config: Config, outcome: Outcome) -> str:
@@ -48,10 +45,10 @@ def headline(config: Config, outcome: Outcome) -> str:
     offers = offer_states(outcome)
     if offers and config.offers is not None:
         target = "publisher sign-off" if config.offers.wait_until is WaitUntil.PUBLISHER_SIGNOFF else "live"
-        parts.append(f"{_plural(len(offers), 'offer')} reached {target}")
+        parts.append(f"{plural(len(offers), 'offer')} reached {target}")
     catalogs = catalog_states(outcome)
     if catalogs:
-        parts.append(f"{_plural(len(catalogs), 'catalog')} within the rejection threshold")
+        parts.append(f"{plural(len(catalogs), 'catalog')} within the rejection threshold")
     return "; ".join(parts)
 
 

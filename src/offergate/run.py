@@ -25,6 +25,7 @@ from offergate.offer_client import OfferClient, OfferWatcher, check_offer_ids
 from offergate.reporting import report
 from offergate.signals import cancellable
 from offergate.verdict import Result
+from offergate.wording import plural
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
@@ -173,14 +174,13 @@ def exit_code_for(result: Result, on_pending: OnPending) -> ExitCode:
 def group_title(config: Config) -> str:
     watched = []
     if config.offers is not None:
-        count = len(config.offers.offer_ids)
         watched.append(
-            f"{count} offer{'s' if count != 1 else ''} of {config.offers.publisher_id} "
+            f"{plural(len(config.offers.offer_ids), 'offer')} of {config.offers.publisher_id} "
             f"(until {config.offers.wait_until.value})"
         )
     if config.catalogs is not None:
         ids = config.catalogs.catalog_ids
-        what = "every catalog" if ids is None else f"{len(ids)} catalog{'s' if len(ids) != 1 else ''}"
+        what = "every catalog" if ids is None else plural(len(ids), "catalog")
         watched.append(f"{what} of store {config.catalogs.merchant_id}")
     return (
         f"Watching {' and '.join(watched)}, every {format_duration(config.poll_interval)}, "

@@ -12,6 +12,7 @@ from offergate.catalog_verdict import CatalogObservation
 from offergate.gate import WatchState
 from offergate.offer_model import OfferStatus, Step, norm
 from offergate.verdict import Result
+from offergate.wording import plural
 
 RESULT_MARK = {
     Result.PASSED: "✅",
@@ -109,7 +110,8 @@ def catalog_section(state: WatchState, report_dir: str, max_rows: int) -> str:
         return "\n\n".join(parts) + "\n"
     parts.append(
         md.escape_inline(
-            f"Report: {digest.rows} rejected items, {digest.errors} errors, {digest.warnings} warnings."
+            f"Report: {plural(digest.rows, 'rejected item')}, {plural(digest.errors, 'error')}, "
+            f"{plural(digest.warnings, 'warning')}."
         )
     )
     groups = [
