@@ -221,7 +221,7 @@ def test_wrong_developer_token_shows_the_api_error(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
     run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "developer-token": "wrong"}))
     assert run.exit_code == 4
-    assert "HTTP 401" in run.log and "activity id" in run.log
+    assert "HTTP 401" in run.log and "activity id" in run.log and "the API said: [" in run.log
     assert run.outputs["result"] == "error"
 
 

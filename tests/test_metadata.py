@@ -63,3 +63,18 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "python3 -m pip install -e '.[test]' && python3 -m pytest" in first
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 -m pip install -e '.[test]' && python3 -m pytest" in ci
+
+
+def test_examples_use_only_declared_inputs_and_outputs() -> None:
+    declared = set(action_inputs())
+    outputs = set(action_outputs())
+    examples = sorted((ROOT / "examples").glob("*.yml"))
+    assert len(examples) >= 3
+    for path in examples:
+        text = path.read_text()
+        for block in re.findall(r"uses: offergate/offergate@v1\n(\s+)with:\n((?:\1  .*\n)+)", text):
+            indent, body = block
+            keys = re.findall(rf"^{indent}  ([a-z-]+):", body, flags=re.M)
+            assert keys and set(keys) <= declared, f"{path.name}: {set(keys) - declared}"
+        for used in re.findall(r"steps\.\w+\.outputs\.([a-z-]+)", text):
+            assert used in outputs, f"{path.name}: output {used}"
