@@ -85,13 +85,21 @@ def read_report(
     """Read the report in one streaming pass; raise ReportError when it cannot be read.
 
     With `ignore_warnings`, warning rows still count in `warnings` but are left out of
-    `groups`, `first_items` and the output files. `csv_out` neutralises formula-like fields.
+    `groups`, `first_items` and the output files. `csv_out` neutralises formula-like fields
+    (`json_out` keeps every value as it is). After a ReportError neither output file exists:
+    a partial copy is deleted, and so is one left by an earlier read, which would not match.
     """
-    member = open_member(Path(zip_path), limits)
     try:
-        return _read(member, max(max_items, 0), ignore_warnings, csv_out, json_out, limits)
-    finally:
-        member.close()
+        member = open_member(Path(zip_path), limits)
+        try:
+            return _read(member, max(max_items, 0), ignore_warnings, csv_out, json_out, limits)
+        finally:
+            member.close()
+    except ReportError:
+        for path in (csv_out, json_out):
+            if path is not None:
+                Path(path).unlink(missing_ok=True)
+        raise
 
 
 def _read(
@@ -105,15 +113,15 @@ def _read(
     progress = Progress()
     problems = Problems()
     stream = member.stream(limits, progress)
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="")
     reset_decode_errors()
-    with _field_limit(limits.max_field_bytes):
-        parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes)
-        header = parser.preamble(display_name(member.info.filename))
-        with _output_files(csv_out, json_out) as outputs:
-            body = parser.body(outputs, max_items, ignore_warnings)
-            if outputs is not None:
-                outputs.finish()
+    with io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="") as text:
+        with _field_limit(limits.max_field_bytes):
+            parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes)
+            header = parser.preamble(display_name(member.info.filename))
+            with _output_files(csv_out, json_out) as outputs:
+                body = parser.body(outputs, max_items, ignore_warnings)
+                if outputs is not None:
+                    outputs.finish()
     _note_decoding(stream, problems)
     totals = body.tally.totals()
     return ReportDigest(

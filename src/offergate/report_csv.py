@@ -306,11 +306,12 @@ class Tally:
         self.max_groups = max_groups
         self.counts: dict[Key, int] = {}
         self.overflow: dict[str, int] = {}
-        self.samples: dict[Key, list[str]] = {}
+        self.samples: dict[Key, list[tuple[int, str]]] = {}  # (row number, item id)
         self.hungry: set[Key] = set()
+        self.seen = 0
 
-    def add(self, rows: list[Row]) -> Counter[Key]:
-        chunk: Counter[Key] = Counter(map(_KEY, rows))
+    def add(self, rows: list[Row], chunk: Counter[Key]) -> None:
+        """Count `rows`, whose (message, type) pairs `chunk` already counts."""
         counts = self.counts
         for key, number in chunk.items():
             if key in counts:
@@ -325,14 +326,14 @@ class Tally:
         wanted = self.hungry.intersection(chunk)
         if wanted:
             self._sample(rows, wanted)
-        return chunk
+        self.seen += len(rows)
 
     def _sample(self, rows: list[Row], wanted: set[Key]) -> None:
-        for row in rows:
+        for number, row in enumerate(rows, self.seen):
             key = (row[1], row[2])
             if key in wanted:
                 ids = self.samples[key]
-                ids.append(row[0].strip(" "))
+                ids.append((number, row[0].strip(" ")))
                 if len(ids) >= MAX_SAMPLES:
                     wanted.discard(key)
                     self.hungry.discard(key)
@@ -348,16 +349,18 @@ class Tally:
 
     def groups(self, ignore_warnings: bool) -> list[MessageGroup]:
         """Groups by stripped message and type: most frequent first, ties by first appearance."""
-        merged: dict[Key, MessageGroup] = {}
+        merged: dict[Key, tuple[MessageGroup, list[tuple[int, str]]]] = {}
         for (message, kind_text), number in self.counts.items():
             if ignore_warnings and type_kind(kind_text) == WARNING:
                 continue
             key = (message.strip(" "), _type_label(kind_text))
-            group = merged.setdefault(key, MessageGroup(key[0], key[1], 0))
+            group, samples = merged.setdefault(key, (MessageGroup(key[0], key[1], 0), []))
             group.count += number
-            ids = self.samples[(message, kind_text)]
-            group.sample_item_ids.extend(ids[: MAX_SAMPLES - len(group.sample_item_ids)])
-        ordered = sorted(merged.values(), key=lambda g: -g.count)
+            samples += self.samples[(message, kind_text)]
+        for group, samples in merged.values():
+            # raw keys that merge (`Error` and `error `) each hold their first ids: keep row order
+            group.sample_item_ids = [item_id for _, item_id in sorted(samples)[:MAX_SAMPLES]]
+        ordered = sorted((group for group, _ in merged.values()), key=lambda g: -g.count)
         for kind, number in self.overflow.items():
             if not (ignore_warnings and kind == WARNING):
                 ordered.append(MessageGroup(OTHER_MESSAGES, _TYPE_NAMES[kind], number))
@@ -448,22 +451,27 @@ class ReportParser:
             if not chunk:
                 return BodyResult(tally, items)
             rows = chunk if set(map(len, chunk)) == _FIVE else self._normalise(chunk, progress.base)
+            counted: Counter[Key] = Counter(map(_KEY, rows))
+            if not all(map(str.strip, map("".join, counted))):
+                # a blank (message, type): drop the rows that are blank throughout (`,,,,`)
+                rows = [row for row in rows if "".join(row).strip()]
+                counted = Counter(map(_KEY, rows))
             if not rows:
                 continue
-            counted = tally.add(rows)
+            tally.add(rows, counted)
             if len(items) < max_items:
                 _take_items(rows, items, max_items, ignore_warnings)
             if outputs is not None:
                 outputs.write(_without_warnings(rows, counted) if ignore_warnings else rows)
 
     def _normalise(self, chunk: list[Row], base: int) -> list[Row]:
-        """Drop blank lines; pad or cut rows to five columns, noting each odd one."""
+        """Drop blank rows; pad or cut rows to five columns, noting each odd one."""
         rows: list[Row] = []
         for number, row in enumerate(chunk, base + 1):
             width = len(row)
             if width == WIDTH:
                 rows.append(row)
-            elif width == 0:
+            elif not "".join(row).strip():
                 continue
             elif width > WIDTH and not "".join(row[WIDTH:]).strip():
                 rows.append(row[:WIDTH])

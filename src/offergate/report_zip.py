@@ -120,6 +120,8 @@ def _end_record(fp: BinaryIO, file_size: int) -> _Directory:
     tail = _read_at(fp, start, file_size - start)
     found = tail.rfind(_EOCD_SIG)
     if found < 0 or found + _EOCD.size > len(tail):
+        if _read_at(fp, 0, 4) == _LOCAL_SIG:
+            raise ReportError("the report ZIP archive is truncated: its central directory is missing")
         raise ReportError("the report is not a ZIP archive")
     return _with_zip64(fp, start + found, tail[found : found + _EOCD.size])
 
@@ -167,7 +169,7 @@ def _check_names(infos: list[zipfile.ZipInfo], limits: ReportLimits) -> None:
         if _is_unsafe(info.orig_filename) or "\0" in info.orig_filename:
             raise ReportError(
                 f"the report ZIP archive has a member with an unsafe name {display_name(info.orig_filename)} "
-                "(an absolute path, '..' or a backslash), so it was refused"
+                "(an absolute path, a drive, '..', a backslash or a NUL), so it was refused"
             )
 
 
@@ -248,8 +250,9 @@ def _check_member(info: zipfile.ZipInfo, limits: ReportLimits) -> None:
 class MemberStream(io.BufferedIOBase):
     """The CSV member as a stream of UTF-8 bytes for io.TextIOWrapper.
 
-    Strips a UTF-8 BOM, transcodes UTF-16 (by BOM) to UTF-8, replaces NUL bytes (csv cannot
-    take them) with U+FFFD, and enforces the unpacked-size, ratio and record-length bounds.
+    Strips a UTF-8 BOM, transcodes UTF-16 (by its BOM, or by the NULs of its first two
+    characters) to UTF-8, replaces NUL bytes with U+FFFD (the output encoding joins fields
+    with NUL), and enforces the unpacked-size, ratio and record-length bounds.
     `progress` returns how many CSV records have been completed so far; when it stays still
     while more than one record's worth of bytes is read, the record is refused.
     """
@@ -281,15 +284,29 @@ class MemberStream(io.BufferedIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        if not self.closed:
+            close = getattr(self._source, "close", None)
+            if close is not None:
+                close()
+        super().close()
+
     def read1(self, size: int = -1, /) -> bytes:
+        """The next piece of the member, of any size: b"" only at its end."""
         return self._next()
 
     def read(self, size: int | None = -1, /) -> bytes:
-        return self._next()
+        if size is not None and size >= 0:
+            return self._next()
+        return b"".join(iter(self._next, b""))
 
     def _next(self) -> bytes:
-        if self._done:
-            return b""
+        data = b""
+        while not data and not self._done:
+            data = self._step()
+        return data
+
+    def _step(self) -> bytes:
         raw = self._read_source()
         if not raw:
             self._done = True
@@ -333,13 +350,22 @@ class MemberStream(io.BufferedIOBase):
         return raw
 
     def _sniff(self, raw: bytes) -> bytes:
+        """Strip a BOM; take UTF-16 by its BOM, or without one when it starts `C\0a\0` (or `\0C\0a`)."""
         if raw.startswith(codecs.BOM_UTF8):
             return raw[3:]
         for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
             if raw.startswith(bom):
-                self.utf16 = True
-                self._decoder = codecs.getincrementaldecoder(codec)(DECODE_ERRORS)
-                return raw[2:]
+                return self._utf16(codec, raw[2:])
+        head = raw[:4]
+        if len(head) == 4 and head[1] == head[3] == 0 and head[0] and head[2]:
+            return self._utf16("utf-16-le", raw)
+        if len(head) == 4 and head[0] == head[2] == 0 and head[1] and head[3]:
+            return self._utf16("utf-16-be", raw)
+        return raw
+
+    def _utf16(self, codec: str, raw: bytes) -> bytes:
+        self.utf16 = True
+        self._decoder = codecs.getincrementaldecoder(codec)(DECODE_ERRORS)
         return raw
 
     def _watch_records(self, size: int) -> None:
