@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offergate.catalog_model import (
     parse_catalogs_json,
@@ -48,7 +50,16 @@ def test_xml_with_dtd_or_entities_is_refused(payload: bytes) -> None:
 
 def test_xml_wrong_root_and_garbage() -> None:
     with pytest.raises(ApiError, match="catalogStatus"):
+        parse_status_xml("1", b"<errorPage><body>error</body></errorPage>")
+    with pytest.raises(ApiError, match="HTML page instead of XML"):
         parse_status_xml("1", b"<html><body>error</body></html>")
+    with pytest.raises(ApiError, match="HTML page instead of XML"):
+        parse_status_xml("1", b"<p>error</p>", content_type="text/html")
+    with pytest.raises(ApiError, match="empty body"):
+        parse_status_xml("1", b" \n")
+    with pytest.raises(ApiError, match="not <catalogs>"):
+        parse_catalogs_xml(b"<errorPage/>")
+    assert parse_catalogs_xml(b"<catalogs/>") == []
     with pytest.raises(ApiError, match="not well-formed"):
         parse_status_xml("1", b"<catalogStatus>")
 
@@ -59,3 +70,31 @@ def test_catalog_lists() -> None:
     assert [c.id for c in parse_catalogs_json(body)] == ["1"]
     xml = b"<catalogs><catalog><id>1</id><name>A</name></catalog><catalog><id>2</id></catalog></catalogs>"
     assert [c.id for c in parse_catalogs_xml(xml)] == ["1", "2"]
+
+
+def test_json_report_url_that_is_not_a_string_is_ignored() -> None:
+    assert parse_status_json("c1", {"rejectedCount": 1, "rejectionReportUrl": {"u": 1}}).report_url is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(["catalogId", "publishedCount", "rejectedCount",
+                                                       "rejectionReportUrl", "catalogs", "id"]), inner, max_size=4),
+                    max_leaves=12))
+def test_any_json_gives_a_status_or_an_api_error(body: object) -> None:
+    for parse in (lambda: parse_status_json("c1", body), lambda: parse_catalogs_json(body)):
+        try:
+            parse()
+        except ApiError as error:
+            assert "HTTP 200" in error.describe()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200) | st.text(alphabet="<>/!&;abc xml?\"'=[]", max_size=80).map(str.encode))
+def test_any_bytes_give_a_status_or_an_api_error(data: bytes) -> None:
+    for parse in (lambda: parse_status_xml("c1", data), lambda: parse_catalogs_xml(data)):
+        try:
+            parse()
+        except ApiError:
+            pass

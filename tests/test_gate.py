@@ -112,3 +112,50 @@ def test_permanent_error_stops_at_once() -> None:
     gate, vc, _ = run([Scripted("a", [PENDING, gone]), other], timeout=3600)
     assert gate.result is Result.ERROR
     assert len(vc.sleeps) == 1 and other.polls == 2
+
+
+def test_idle_that_moves_and_comes_back_is_pending_not_failed() -> None:
+    """The state changed during the wait (idle, in progress, idle again): something happens, so
+    at the deadline it is pending (exit 3), not "nothing to wait for"."""
+    gate, _, _ = run([Scripted("a", [IDLE, PENDING, IDLE])], timeout=300)
+    assert gate.result is Result.PENDING
+    assert gate.states[0].moved
+
+
+BAD = ApiError("svc", "GET x answered HTTP 200 OK with an HTML page instead of JSON", status=200)
+
+
+def test_unusable_answer_at_the_first_poll_is_an_error_at_once() -> None:
+    gate, vc, log = run([Scripted("a", [BAD, PENDING])], timeout=3600)
+    assert gate.result is Result.ERROR and vc.sleeps == []
+    assert "giving up" in log[-1]
+
+
+def test_unusable_answer_mid_wait_is_tried_again_at_the_next_poll() -> None:
+    gate, _, log = run([Scripted("a", [PENDING, BAD, BAD, ("passed", False)])], timeout=3600)
+    assert gate.result is Result.PASSED
+    assert sum("HTML page" in line for line in log) == 1
+    assert "1 of 3 in a row" in "\n".join(log)
+
+
+def test_unusable_answers_mid_wait_give_up_after_three_in_a_row() -> None:
+    a = Scripted("a", [PENDING, BAD, PENDING, BAD, BAD, BAD, BAD, PENDING])
+    gate, _, log = run([a], timeout=86400)
+    assert gate.result is Result.ERROR
+    assert a.polls == 7  # the count starts again after a good answer; the 4th in a row ends the wait
+    assert "giving up" in log[-1]
+
+
+def test_unusable_answer_until_the_deadline_is_an_error() -> None:
+    gate, _, _ = run([Scripted("a", [PENDING, BAD])], timeout=120)
+    assert gate.result is Result.ERROR
+    assert "still failing when the wait ended" in gate.states[0].reason
+
+
+def test_hostile_answer_mid_wait_stops_at_once() -> None:
+    class Hostile(ApiError):
+        hostile = True
+
+    refused = Hostile("svc", "the XML answer was refused", status=200)
+    gate, vc, _ = run([Scripted("a", [PENDING, refused, PENDING])], timeout=3600)
+    assert gate.result is Result.ERROR and len(vc.sleeps) == 1

@@ -390,9 +390,9 @@ def test_unwritable_files_warn_and_carry_on(tmp_path: Path, kind: str, mocker: M
     runner.set_output("other", "x")
     runner.write_summary("# hi\n")
     assert runner.outputs == {"result": "passed", "other": "x"}
-    assert len(runner.problems) == 3
+    assert len(runner.problems) == 2  # one for the outputs file, however many outputs; one for the summary
     warnings = [line for line in out.getvalue().splitlines() if line.startswith("::warning title=offergate::")]
-    assert len(warnings) == 3
+    assert len(warnings) == 2
 
 
 def test_problem_messages_are_redacted(tmp_path: Path) -> None:
@@ -468,3 +468,23 @@ def test_summary_with_a_lone_surrogate_is_written(tmp_path: Path) -> None:
     runner, _ = make({"GITHUB_STEP_SUMMARY": str(path)})
     runner.write_summary("bad \ud800 char\n")
     assert path.read_text() == "bad ? char\n"
+
+
+def test_unset_runner_files_in_actions_warn_once() -> None:
+    runner, out = make(dict(ACTIONS))
+    runner.set_output("result", "passed")
+    runner.set_output("other", "x")
+    runner.write_summary("# hi\n")
+    assert runner.outputs == {"result": "passed", "other": "x"}
+    warnings = [line for line in out.getvalue().splitlines() if line.startswith("::warning title=offergate::")]
+    assert len(warnings) == 2
+    assert "GITHUB_OUTPUT" in warnings[0] and "GITHUB_STEP_SUMMARY" in warnings[1]
+    assert "# hi" in out.getvalue()  # the summary still shows, in the log
+
+
+def test_file_problem_after_ten_warnings_is_still_logged(tmp_path: Path) -> None:
+    runner, out = make({**ACTIONS, "GITHUB_OUTPUT": str(tmp_path / "missing" / "out")})
+    for n in range(10):
+        runner.annotate("warning", f"w{n}")
+    runner.set_output("result", "passed")
+    assert runner.problems and f"offergate warning: {runner.problems[0]}" in out.getvalue()

@@ -318,3 +318,39 @@ def test_document_custom_note_and_oversized_note() -> None:
     doc.add("x" * 2000)
     assert doc.render(lambda n: f"{n} more") == "1 more\n"
     assert doc.render(lambda n: "y" * 5000).startswith("1 section(s) left out")
+
+
+def test_document_cuts_a_cuttable_block_at_a_line_and_closes_details() -> None:
+    doc = md.BoundedDocument(limit_bytes=4096)
+    assert doc.add("## head")
+    rows = [["x" * 40, str(i)] for i in range(200)]
+    block = md.details("items", md.table(["a", "b"], rows))
+    assert doc.add(block, cuttable=True)
+    assert doc.cut == 1 and doc.left_out == 0
+    assert not doc.add("later " * 100)  # no room left: left out, counted
+    text = doc.render()
+    assert len(text.encode()) <= 4096
+    assert text.count("<details>") == text.count("</details>") == 1
+    assert "The rest of this section was cut" in text and "1 section(s) left out" in text
+    lines = text.splitlines()
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines if line.startswith("|"))
+
+
+@settings(max_examples=50)
+@given(st.lists(st.text(min_size=1, max_size=3000), max_size=30), st.integers(1500, 20_000))
+def test_document_with_cuttable_blocks_never_exceeds_its_limit(blocks: list[str], limit: int) -> None:
+    doc = md.BoundedDocument(limit_bytes=limit)
+    added = [doc.add(b, cuttable=True) for b in blocks]
+    text = doc.render()
+    assert len(text.encode("utf-8", "replace")) <= limit
+    assert doc.left_out == added.count(False)
+
+
+@needs_cmarkgfm
+def test_a_cut_table_stays_a_table_and_the_note_is_outside_it() -> None:
+    doc = md.BoundedDocument(limit_bytes=3000)
+    doc.add(md.table(["h1", "h2"], [[f"row {i}", "y" * 30] for i in range(100)]), cuttable=True)
+    parsed = Html(render(doc.render()))
+    assert all(len(row) == 2 for row in parsed.rows) and 1 < len(parsed.rows) < 101
+    assert "The rest of this section was cut" in parsed.text
+    assert not any("The rest" in cell for row in parsed.rows for cell in row)

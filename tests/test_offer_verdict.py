@@ -1,6 +1,8 @@
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offergate.config import WaitUntil
 from offergate.errors import ApiError
@@ -93,3 +95,51 @@ def test_null_steps_tolerated_wrong_shape_refused() -> None:
 
 def test_strip_html() -> None:
     assert strip_html("<p>a&amp;b</p>\n<br/>c") == "a&b c"
+
+
+@pytest.mark.parametrize("offer_status", ["Frobnicating", "5", "", "inProgress"])
+def test_unknown_statuses_are_shown_as_they_are_and_pending(offer_status: str) -> None:
+    body = status(offer_status, {"displaycertify": "Recalibrating"})
+    result = verdict(body)
+    assert result.result is Result.PENDING
+    assert (offer_status or "Unknown") in result.reason
+    assert "Recalibrating" in result.reason or "notStarted" in result.reason
+
+
+def test_wrong_types_are_lenient_where_harmless() -> None:
+    parsed = parse_status("vm", {"status": 5, "steps": None, "messages": "x", "previewLinks": {"a": 1}})
+    assert (parsed.status, parsed.steps, parsed.messages, parsed.preview_links) == ("5", (), (), ())
+    step = parse_status("vm", {"steps": [{"id": 1, "status": None, "progressPercentage": "lots"}]}).steps[0]
+    assert (step.id, step.status, step.progress) == ("1", "Unknown", None)
+
+
+@pytest.mark.parametrize("body", [{"steps": {"id": "x"}}, {"steps": "x"}, {"steps": [1]}, [], "x", 3])
+def test_wrong_shapes_are_errors_naming_the_http_status(body: Any) -> None:
+    with pytest.raises(ApiError, match=r"HTTP 200\) has the wrong shape"):
+        parse_status("vm", body)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["status", "steps", "id", "stepName", "messages", "level", "messageHtml",
+                         "progressPercentage", "previewLinks", "uri"]),
+        inner,
+        max_size=5,
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON, st.sampled_from(list(WaitUntil)))
+def test_any_json_gives_a_verdict_or_an_api_error(body: Any, wait_until: WaitUntil) -> None:
+    try:
+        parsed = parse_status("vm", body)
+    except ApiError:
+        return
+    result = offer_verdict(parsed, wait_until)
+    if result.result is Result.PASSED:  # a pass needs a status or a step that says so
+        words = {parsed.status.lower(), *(s.status.lower() for s in parsed.steps)}
+        assert words & {"succeeded", "waitingforpublisherreview", "complete", "completed"}

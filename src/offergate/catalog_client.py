@@ -12,12 +12,13 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import requests
 
 from offergate import http
-from offergate.api_get import authorized_get
+from offergate.api_get import authorized_get, json_document
 from offergate.auth import TokenProvider
 from offergate.catalog_model import (
     SERVICE,
     CatalogInfo,
     CatalogStatus,
+    RefusedXml,
     parse_catalogs_json,
     parse_catalogs_xml,
     parse_status_json,
@@ -42,6 +43,7 @@ HINTS = {
 }
 REPORT_INTERVAL = 3600.0
 MAX_LISTED = 20
+STATUS_MAX_BODY = 1024 * 1024  # a status answer is a few hundred bytes; anything this big is refused unread
 
 
 class CatalogClient:
@@ -58,16 +60,16 @@ class CatalogClient:
         self._xml = settings.content_format is ContentFormat.XML
 
     def list_catalogs(self) -> list[CatalogInfo]:
-        response = self._get(self._base)
+        response = self._get(self._base, http.MAX_BODY)
         if self._xml:
-            return parse_catalogs_xml(response.content, response.status_code)
-        return parse_catalogs_json(http.json_from_response(response, SERVICE), response.status_code)
+            return parse_catalogs_xml(response.content, response.status_code, _content_type(response))
+        return parse_catalogs_json(json_document(response, SERVICE), response.status_code)
 
     def status(self, catalog_id: str) -> CatalogStatus:
-        response = self._get(f"{self._base}/{quote(catalog_id, safe='')}/status")
+        response = self._get(f"{self._base}/{quote(catalog_id, safe='')}/status", STATUS_MAX_BODY)
         if self._xml:
-            return parse_status_xml(catalog_id, response.content, response.status_code)
-        return parse_status_json(catalog_id, http.json_from_response(response, SERVICE), response.status_code)
+            return parse_status_xml(catalog_id, response.content, response.status_code, _content_type(response))
+        return parse_status_json(catalog_id, json_document(response, SERVICE), response.status_code)
 
     def _headers(self) -> dict[str, str]:
         headers = {"DeveloperToken": self._settings.developer_token.reveal(), **self._auth.headers()}
@@ -77,17 +79,30 @@ class CatalogClient:
         headers["Accept"] = "application/xml" if self._xml else "application/json"
         return headers
 
-    def _get(self, url: str) -> requests.Response:
-        return authorized_get(
-            self._session,
-            self._auth,
-            url,
-            service=SERVICE,
-            deadline=self._deadline,
-            params={"alt": self._settings.content_format.value},
-            headers=self._headers,
-            hints=HINTS,
-        )
+    def _get(self, url: str, max_body: int) -> requests.Response:
+        try:
+            return authorized_get(
+                self._session,
+                self._auth,
+                url,
+                service=SERVICE,
+                deadline=self._deadline,
+                params={"alt": self._settings.content_format.value},
+                headers=self._headers,
+                hints=HINTS,
+                max_body=max_body,
+            )
+        except ApiError as error:
+            if not (self._xml and error.status is not None and 200 <= error.status < 300):
+                raise
+            # the only 2xx error before parsing: a body over `max_body`, refused unread
+            raise RefusedXml(
+                SERVICE, f"the XML answer was refused unread: {error.summary}", status=error.status
+            ) from None
+
+
+def _content_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "")
 
 
 def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[str]:
@@ -132,6 +147,7 @@ class CatalogWatcher:
     report_dir: Path
     on_secret: Callable[[str], None]
     _report: tuple[int, float, CatalogObservation] | None = field(default=None, init=False)
+    _had_status: bool = field(default=False, init=False)
 
     @property
     def key(self) -> str:
@@ -142,12 +158,31 @@ class CatalogWatcher:
         return CatalogRules(self.settings.max_rejections, self.settings.ignore_warnings, self.settings.expected_offers)
 
     def observe(self) -> CatalogObservation:
+        """The catalog's status and, when it has rejections, its report.
+
+        A 404 before any status is "no review status yet" (pending). A 404 after a status was
+        seen is not retried: the catalog was deleted (or the store changed), so it is an error.
+        """
         try:
             status = self.client.status(self.catalog_id)
         except ApiError as error:
             if error.status != 404:
                 raise
+            if self._had_status:
+                raise ApiError(
+                    error.service,
+                    error.summary,
+                    status=error.status,
+                    code=error.code,
+                    api_message=error.api_message,
+                    hint=(
+                        f"catalog '{self.catalog_id}' had a review status earlier in this wait and now has none: "
+                        "it may have been deleted; check catalog-id and merchant-id"
+                    ),
+                    activity_id=error.activity_id,
+                ) from None
             return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True)
+        self._had_status = True
         if status.rejected == 0 or not status.report_url:
             return CatalogObservation(status)
         cached = self._report

@@ -10,7 +10,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from offergate.errors import ApiError
 
@@ -36,10 +36,16 @@ class CatalogInfo:
     publishing_enabled: bool
 
 
+class RefusedXml(ApiError):
+    """An XML answer refused as hostile (a DTD, entities, external references): never retried."""
+
+    hostile = True
+
+
 def _wrong_shape(what: str, status: int) -> ApiError:
     return ApiError(
         SERVICE,
-        f"the answer has the wrong shape: {what}",
+        f"the answer (HTTP {status}) has the wrong shape: {what}",
         status=status,
         hint="check content-api-url and content-format; if they are right, the API changed",
     )
@@ -67,7 +73,8 @@ def _text(value: Any) -> str:
 def parse_status_json(catalog_id: str, body: Any, http_status: int = 200) -> CatalogStatus:
     if not isinstance(body, dict):
         raise _wrong_shape(f"expected a JSON object, got {type(body).__name__}", http_status)
-    url = _text(body.get("rejectionReportUrl")).strip() or None
+    raw_url = body.get("rejectionReportUrl")
+    url = raw_url.strip() or None if isinstance(raw_url, str) else None
     return CatalogStatus(
         catalog_id=_text(body.get("catalogId")) or catalog_id,
         published=_count(body.get("publishedCount"), "publishedCount", http_status),
@@ -80,30 +87,68 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].replace("_", "").lower()
 
 
-def parse_xml(data: bytes, http_status: int) -> Element:
-    """Parse untrusted XML: no DTD, no entities, no external references."""
+def _looks_like_html(data: bytes, content_type: str) -> bool:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:64].lower()
+    return "html" in content_type.lower() or head.startswith((b"<!doctype html", b"<html"))
+
+
+def parse_xml(data: bytes, http_status: int, content_type: str = "") -> Element:
+    """Parse untrusted XML: no DTD, no entities, no external references.
+
+    Any DOCTYPE is refused before its content is read, so entity expansions (billion laughs,
+    quadratic blow-up) and external references (local files, remote DTDs) never happen.
+    """
+    if not data.strip():
+        raise ApiError(SERVICE, f"the answer (HTTP {http_status}) is an empty body instead of XML", status=http_status)
+    if _looks_like_html(data, content_type):
+        raise ApiError(
+            SERVICE,
+            f"the answer (HTTP {http_status}) is an HTML page instead of XML",
+            status=http_status,
+            hint="a proxy or a login page may have answered: check content-api-url",
+        )
     try:
         root: Element = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ApiError(
+        raise RefusedXml(
             SERVICE,
-            f"the XML answer was refused: {type(exc).__name__} (DTDs and entities are not accepted)",
+            f"the XML answer (HTTP {http_status}) was refused: it has {_what_refused(exc)}; "
+            "DOCTYPEs, entities and external references are never accepted",
             status=http_status,
         ) from None
-    except SafeET.ParseError as exc:
-        raise ApiError(SERVICE, f"the answer is not well-formed XML ({exc})", status=http_status) from None
+    except (SafeET.ParseError, ValueError, LookupError) as exc:
+        raise ApiError(
+            SERVICE,
+            f"the answer (HTTP {http_status}) is not well-formed XML ({one_line(str(exc))})",
+            status=http_status,
+        ) from None
     return root
 
 
-def parse_status_xml(catalog_id: str, data: bytes, http_status: int = 200) -> CatalogStatus:
+def _what_refused(exc: DefusedXmlException) -> str:
+    if isinstance(exc, DTDForbidden):
+        return "a DOCTYPE"
+    if isinstance(exc, EntitiesForbidden):
+        return "an entity declaration"
+    if isinstance(exc, ExternalReferenceForbidden):
+        return "an external reference"
+    return f"something refused ({type(exc).__name__})"
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def parse_status_xml(catalog_id: str, data: bytes, http_status: int = 200, content_type: str = "") -> CatalogStatus:
     """`<catalogStatus>` with `<catalog_id>`, `<published_count>`, `<rejected_count>` and the report URL.
 
     The reference page misnames the URL element, so any child whose name without underscores is
     `rejectionreporturl` (any case) is accepted.
     """
-    root = parse_xml(data, http_status)
+    root = parse_xml(data, http_status, content_type)
     if _local(root.tag) != "catalogstatus":
-        raise _wrong_shape(f"the XML root is <{root.tag}>, not <catalogStatus>", http_status)
+        raise _wrong_shape(f"the XML root is <{one_line(root.tag, 60)}>, not <catalogStatus>", http_status)
     fields = {_local(child.tag): (child.text or "").strip() for child in root}
     return CatalogStatus(
         catalog_id=fields.get("catalogid") or catalog_id,
@@ -132,8 +177,8 @@ def parse_catalogs_json(body: Any, http_status: int = 200) -> list[CatalogInfo]:
     ]
 
 
-def parse_catalogs_xml(data: bytes, http_status: int = 200) -> list[CatalogInfo]:
-    root = parse_xml(data, http_status)
+def parse_catalogs_xml(data: bytes, http_status: int = 200, content_type: str = "") -> list[CatalogInfo]:
+    root = parse_xml(data, http_status, content_type)
     catalogs = []
     for element in root.iter():
         if _local(element.tag) != "catalog":
@@ -149,6 +194,8 @@ def parse_catalogs_xml(data: bytes, http_status: int = 200) -> list[CatalogInfo]
                     publishing_enabled=fields.get("ispublishingenabled", "true").lower() != "false",
                 )
             )
+    if not catalogs and _local(root.tag) != "catalogs":
+        raise _wrong_shape(f"the XML root is <{one_line(root.tag, 60)}>, not <catalogs>", http_status)
     return catalogs
 
 

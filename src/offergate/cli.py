@@ -7,11 +7,18 @@ flags given on the command line win over them.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import sys
+import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
 from typing import Mapping, Sequence, TextIO
 
 from offergate import __version__
+from offergate import markdown as md
 from offergate.clock import SYSTEM_CLOCK, Clock
 from offergate.config import parse_config
 from offergate.errors import ExitCode, InputError
@@ -112,7 +119,67 @@ def run_gate_command(args: Sequence[str], env: Mapping[str, str], clock: Clock, 
 
     from offergate.run import run_gate
 
-    return int(run_gate(config, runner, clock, env).exit_code)
+    with libraries_through(runner):
+        try:
+            return int(run_gate(config, runner, clock, env).exit_code)
+        except Exception as error:  # a bug: say so without a raw traceback that could hold a secret
+            return _internal_error(runner, error)
+
+
+class _RunnerLog(logging.Handler):
+    """Library log records (urllib3's retries name URLs) as redacted, neutralised debug lines."""
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__(logging.DEBUG)
+        self._runner = runner
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._runner.debug(f"{record.name}: {record.getMessage()}")
+        except Exception:  # pragma: no cover - logging must never break the gate
+            pass
+
+
+@contextmanager
+def libraries_through(runner: Runner) -> Iterator[None]:
+    """Within the block, urllib3's log and Python warnings go through the runner, never raw to stderr."""
+    logger = logging.getLogger("urllib3")
+    handler = _RunnerLog(runner)
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    if level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    show = warnings.showwarning
+
+    def through_runner(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                       file: TextIO | None = None, line: str | None = None) -> None:
+        runner.debug(f"{category.__name__}: {message}")
+
+    warnings.showwarning = through_runner
+    try:
+        yield
+    finally:
+        warnings.showwarning = show
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        logger.setLevel(level)
+
+
+def _internal_error(runner: Runner, error: Exception) -> int:
+    """An unexpected exception: its traceback redacted and neutralised in the log, an error, exit 4."""
+    trace: TracebackType | None = error.__traceback__
+    for chunk in traceback.format_exception(type(error), error, trace):
+        for line in chunk.rstrip("\n").split("\n"):
+            runner.info(line)
+    what = f"{type(error).__name__}: {error}"
+    runner.annotate("error", what, title="offergate: internal error")
+    if "result" not in runner.outputs:
+        runner.set_output("result", "error")
+        runner.write_summary(
+            md.heading(2, "⚠️ offergate: internal error") + "\n" + md.escape_inline(what) + "\n"
+        )
+    return int(ExitCode.API_ERROR)
 
 
 def _bad_input(runner: Runner, error: InputError) -> int:

@@ -3,6 +3,14 @@
 A watcher observes one thing (an offer, a catalog) and judges each observation with pure rules.
 The loop owns time: it polls every watcher that has no verdict yet, stops as soon as one fails or
 all pass, and otherwise sleeps no longer than the time left.
+
+Errors: a transient one (429, 5xx, no connection) is tried again at the next poll. A 2xx answer
+that cannot be used (HTML from a proxy, an empty or truncated body, the wrong shape) is an error
+at the first poll (exit 4: the settings or the API are wrong), but after a good observation it
+looks like a blip and is tried again at the next poll, at most `MAX_BAD_ANSWERS` times in a row.
+An answer refused as hostile (XML with a DTD or entities: `hostile = True` on the error) and any
+other error (401 after the one token refresh, 403, 404: the offer or catalog is gone) end the
+wait at once.
 """
 
 from __future__ import annotations
@@ -13,6 +21,18 @@ from typing import Any, Callable, Protocol
 from offergate.clock import Clock, Deadline
 from offergate.errors import ApiError
 from offergate.verdict import Result, Verdict, worst
+
+MAX_BAD_ANSWERS = 3  # unusable 2xx answers in a row tried again after a good observation
+
+
+def unusable_answer(error: ApiError) -> bool:
+    """A 2xx answer whose body could not be used (not a refusal by the API, not hostile)."""
+    return (
+        error.status is not None
+        and 200 <= error.status < 300
+        and not error.transient
+        and not getattr(error, "hostile", False)
+    )
 
 
 class Watcher(Protocol):
@@ -39,18 +59,24 @@ class WatchState:
     polls: int = 0
     first_line: str = ""
     last_line: str = ""
+    changes: int = 0  # how often the state line changed after the first observation
+    bad_answers: int = 0  # unusable 2xx answers in a row
+    retrying: bool = False  # the current error is tried again at the next poll
     result: Result = Result.PENDING
     reason: str = "not checked yet"
 
     @property
+    def gave_up(self) -> bool:
+        return self.error is not None and not self.retrying
+
+    @property
     def settled(self) -> bool:
-        return self.result in (Result.PASSED, Result.FAILED) or (
-            self.error is not None and not self.error.transient
-        )
+        return self.result in (Result.PASSED, Result.FAILED) or self.gave_up
 
     @property
     def moved(self) -> bool:
-        return self.last_line != self.first_line
+        """Whether the state ever changed (also when it came back to where it started)."""
+        return self.changes > 0
 
 
 @dataclass
@@ -85,7 +111,7 @@ class Gate:
         return worst([s.result for s in self.states])
 
     def _finished(self) -> bool:
-        if any(s.result is Result.FAILED or (s.error and not s.error.transient) for s in self.states):
+        if any(s.result is Result.FAILED or s.gave_up for s in self.states):
             return True
         return all(s.result is Result.PASSED for s in self.states)
 
@@ -98,14 +124,29 @@ class Gate:
             previous = state.error.describe() if state.error else None
             state.error = error
             state.polls += 1
-            if not error.transient:
+            if unusable_answer(error):
+                state.bad_answers += 1
+                state.retrying = state.observation is not None and state.bad_answers <= MAX_BAD_ANSWERS
+            else:
+                state.retrying = error.transient
+            if not state.retrying:
                 state.result, state.reason = Result.ERROR, error.describe()
-            if error.describe() != previous:
-                again = "will try again at the next poll" if error.transient else "giving up"
+            if error.describe() != previous or not state.retrying:
+                if not state.retrying:
+                    again = "giving up"
+                elif error.transient:
+                    again = "will try again at the next poll"
+                else:
+                    again = (
+                        f"an unusable answer, {state.bad_answers} of {MAX_BAD_ANSWERS} in a row: "
+                        "will try again at the next poll"
+                    )
                 self.log(f"[{_clock_text(elapsed)}] {key}: {error.describe()} ({again})")
             return
         state.polls += 1
         state.error = None
+        state.retrying = False
+        state.bad_answers = 0
         state.observation = observation
         verdict = state.watcher.judge(observation)
         state.verdict = verdict
@@ -113,6 +154,8 @@ class Gate:
         if state.polls == 1 or not state.first_line:
             state.first_line = line
         if line != state.last_line:
+            if state.last_line:
+                state.changes += 1
             self.log(f"[{_clock_text(elapsed)}] {key}: {line}")
             state.last_line = line
         state.result, state.reason = verdict.result, verdict.reason

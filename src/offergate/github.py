@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from typing import Literal, TextIO
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
+from offergate.markdown import cut_block
+
 AnnotationLevel = Literal["error", "warning", "notice"]
 
 #: GitHub drops a step summary above this size (the runner's UnsupportedSummarySize error).
@@ -250,7 +252,8 @@ class Runner:
 
         Raises ValueError for a name that is not `[A-Za-z_][A-Za-z0-9_-]*` or for a name or
         value holding the delimiter. Values are written as given (not redacted: callers
-        never pass secrets). Without GITHUB_OUTPUT the output is only remembered.
+        never pass secrets). Without GITHUB_OUTPUT the output is only remembered (with a
+        warning in Actions, where GITHUB_OUTPUT should be set).
         """
         if not _OUTPUT_NAME.fullmatch(name):
             raise ValueError(f"invalid output name {name!r}")
@@ -259,19 +262,23 @@ class Runner:
             raise ValueError("the output name or value contains the heredoc delimiter")
         self.outputs[name] = value
         if self._output_path is None:
+            if self.in_actions:
+                self._problem("GITHUB_OUTPUT is not set: the step outputs could not be written")
             return
         record = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
         try:
             with open(self._output_path, "a", encoding="utf-8", errors="backslashreplace", newline="") as f:
                 f.write(record)
         except OSError as error:
-            self._problem(f"could not write step output '{name}' to {self._output_path}: {_reason(error)}")
+            # one warning for the file, not one per output
+            self._problem(f"could not write the step outputs to {self._output_path}: {_reason(error)}")
 
     def write_summary(self, markdown: str) -> None:
         """Append redacted Markdown to the job summary, cut to stay within 1 MiB.
 
         Goes to GITHUB_STEP_SUMMARY; without it to `summary_file` (overwritten by the
-        first write); without that to the log, each line neutralised.
+        first write); without that to the log, each line neutralised (with a warning in
+        Actions, where GITHUB_STEP_SUMMARY should be set).
         """
         text = self.redact(markdown)
         if text and not text.endswith("\n"):
@@ -282,6 +289,8 @@ class Runner:
             self._append_summary(self._summary_file, text, overwrite=not self._summary_file_started)
             self._summary_file_started = True
         else:
+            if self.in_actions:
+                self._problem("GITHUB_STEP_SUMMARY is not set: the job summary is printed to the log instead")
             for line in _LINE_BREAK.split(text.rstrip("\n")):
                 self._emit(self._line(line))
 
@@ -313,6 +322,9 @@ class Runner:
         if message in self.problems:
             return
         self.problems.append(message)
+        if self._annotations["warning"] >= ANNOTATION_LIMIT:
+            self.info(f"offergate warning: {message}")  # over the cap: still said, in the log
+            return
         self.annotate("warning", message, title="offergate")
 
     def _emit(self, line: str) -> None:
@@ -334,17 +346,7 @@ def cut_summary(data: bytes, budget: int) -> bytes | None:
 
     Closes `<details>` left open by the cut. None when not even the note fits.
     """
-    note = CUT_NOTE.encode("utf-8")
-    room = budget - len(note)
-    while room >= 0:
-        head = data[:room]
-        head = head[: head.rfind(b"\n") + 1]
-        still_open = max(0, head.count(b"<details>") - head.count(b"</details>"))
-        tail = b"\n</details>\n" * still_open + note
-        if len(head) + len(tail) <= budget:
-            return head + tail
-        room = len(head) - 1
-    return None
+    return cut_block(data, budget, CUT_NOTE)
 
 
 def _reason(error: OSError) -> str:

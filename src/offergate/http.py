@@ -13,7 +13,9 @@ import errno
 import html
 import json
 import re
+import socket
 import ssl
+import threading
 import time
 from http import HTTPStatus
 from itertools import takewhile
@@ -47,6 +49,11 @@ MAX_BODY = 16 * 1024 * 1024  # what `send` reads into memory at most
 ERROR_BODY_LIMIT = 64 * 1024
 MAX_JSON_DEPTH = 200
 CHUNK = 64 * 1024
+# Timeouts, read at call time (tests make them small): per socket read, to connect, and for the
+# whole body of one answer (a server sending one byte at a time never trips the per-read timeout).
+READ_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 10.0
+BODY_TIME_LIMIT = 120.0
 ACTIVITY_HEADERS = (
     "WebRequestActivityId",
     "x-ms-request-id",
@@ -248,6 +255,9 @@ class CredentialSession(requests.Session):
     def __init__(self, credential_headers: Sequence[str] = ("Authorization",)) -> None:
         super().__init__()
         self.credential_headers = tuple(dict.fromkeys(("Authorization", *credential_headers)))
+        # A session-wide auth that adds nothing: requests then never reads ~/.netrc (it would
+        # send the machine's credentials to the API's or the report's host otherwise).
+        self.auth = _no_auth
 
     def should_strip_auth(self, old_url: str, new_url: str) -> bool:
         """True unless the origin stays the same (or is upgraded from http to https on the
@@ -264,6 +274,10 @@ class CredentialSession(requests.Session):
             raise UnsafeRedirect("refused to resend a request body to another origin")
         for name in self.credential_headers:
             prepared_request.headers.pop(name, None)
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -326,8 +340,8 @@ def send(
     *,
     service: str,
     deadline: Deadline | None = None,
-    timeout: float = 30.0,
-    connect_timeout: float = 10.0,
+    timeout: float | None = None,
+    connect_timeout: float | None = None,
     params: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
     data: Mapping[str, str] | None = None,
@@ -337,7 +351,11 @@ def send(
 ) -> requests.Response:
     """One HTTP call; every failure to get an answer becomes a secret-free ApiError.
 
-    Without `stream` the body is read here, at most `max_body` bytes."""
+    `timeout` bounds each socket read (READ_TIMEOUT by default), `connect_timeout` the connection
+    (CONNECT_TIMEOUT), both no longer than the time left. Without `stream` the body is read
+    here, at most `max_body` bytes, within `body_time_limit(deadline)` seconds in all."""
+    timeout = READ_TIMEOUT if timeout is None else timeout
+    connect_timeout = CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
     read = timeout if deadline is None else min(timeout, max(1.0, deadline.remaining()))
     connect = min(connect_timeout, read)
     shown = _display_url(url, params)
@@ -354,7 +372,7 @@ def send(
             allow_redirects=allow_redirects,
         )
         if not stream:
-            _preload(response, max_body, service, f"{method} {shown}")
+            _preload(response, max_body, service, f"{method} {shown}", body_time_limit(deadline))
         return response
     except (requests.RequestException, u3.HTTPError, OSError) as exc:
         raise _transport_error(exc, service, f"{method} {shown}", connect, read) from None
@@ -362,11 +380,11 @@ def send(
         _CALL_DEADLINE.reset(token)
 
 
-def _preload(response: requests.Response, max_body: int, service: str, call: str) -> None:
-    """Read the whole body (bounded) so that `response.content` works as without stream."""
+def _preload(response: requests.Response, max_body: int, service: str, call: str, time_limit: float) -> None:
+    """Read the whole body (bounded in size and time) so that `response.content` works as without stream."""
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(CHUNK):
+    for chunk in iter_body(response, CHUNK, time_limit):
         size += len(chunk)
         if size > max_body:
             response.close()
@@ -378,6 +396,84 @@ def _preload(response: requests.Response, max_body: int, service: str, call: str
         chunks.append(chunk)
     response._content = b"".join(chunks)
     response._content_consumed = True  # type: ignore[attr-defined]
+
+
+def body_time_limit(deadline: Deadline | None, limit: float | None = None) -> float:
+    """Seconds one answer's whole body may take: `limit` (BODY_TIME_LIMIT), no longer than the
+    time left (at least 1 s, as for the per-read timeout)."""
+    limit = BODY_TIME_LIMIT if limit is None else limit
+    return limit if deadline is None else min(limit, max(1.0, deadline.remaining()))
+
+
+class SlowBody(requests.exceptions.ReadTimeout):
+    """The body did not arrive in full within its time limit (each read may have been quick)."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"the body did not arrive within {limit:g} s")
+        self.limit = limit
+
+
+class _Watchdog:
+    """Shuts the answer's socket down when its time is up: a read blocked on a server that
+    sends one byte at a time (or stalls mid-body) then ends at once, whatever its timeout."""
+
+    def __init__(self, response: requests.Response, seconds: float) -> None:
+        self.fired = False
+        self._response = response
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Self:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = _socket_of(self._response)
+        if sock is not None:
+            try:
+                # the plain socket's shutdown, also for TLS: SSLSocket.shutdown would drop its
+                # TLS state under the reading thread's feet
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket an answer's body is read from: the connection's, or (when the connection has
+    handed it to the answer, as http.client does for `Connection: close`) the answer's file's."""
+    raw = response.raw
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if isinstance(sock, socket.socket):
+        return sock
+    reader = getattr(getattr(raw, "_fp", None), "fp", None)
+    sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def iter_body(response: requests.Response, chunk_size: int, time_limit: float) -> Iterator[bytes]:
+    """The (decoded) body in chunks, all of it within `time_limit` real seconds, else SlowBody.
+
+    The limit is on the wall clock (the network's time), not on the injected clock."""
+    if getattr(response, "_content_consumed", False):
+        yield from response.iter_content(chunk_size)
+        return
+    started = time.monotonic()
+    with _Watchdog(response, time_limit) as watchdog:
+        try:
+            for chunk in response.iter_content(chunk_size):
+                if watchdog.fired or time.monotonic() - started > time_limit:
+                    break
+                yield chunk
+        except Exception:  # whatever the read raised once its socket was shut down under it
+            if not watchdog.fired:
+                raise
+        if watchdog.fired or time.monotonic() - started > time_limit:
+            response.close()
+            raise SlowBody(time_limit)
 
 
 def _display_url(url: str, params: Mapping[str, str] | None) -> str:
@@ -412,6 +508,9 @@ def _first(chain: list[BaseException], *types: type[BaseException]) -> BaseExcep
 def _what_failed(chain: list[BaseException], connect: float, read: float) -> tuple[str, bool, str]:
     """(what happened, transient, hint) from the exception chain; never its text."""
     network = "check the URL and the runner's network"
+    slow = _first(chain, SlowBody)
+    if isinstance(slow, SlowBody):
+        return f"the answer did not arrive in full within {slow.limit:g} s", True, network
     cert = _first(chain, ssl.SSLCertVerificationError)
     if cert is not None:
         detail = getattr(cert, "verify_message", "") or "not trusted"
@@ -548,7 +647,7 @@ def _read_bounded(response: requests.Response, limit: int) -> tuple[bytes, str |
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(CHUNK):
+        for chunk in iter_body(response, CHUNK, BODY_TIME_LIMIT):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
@@ -611,6 +710,10 @@ def error_from_response(response: requests.Response, service: str, hint: str | N
     attempts = _attempts(response)
     if attempts > 1:
         summary += f" after {attempts} attempts"
+    retry_after = response.headers.get("Retry-After")
+    asked = retry_after_seconds(retry_after, response.headers.get("Date")) if retry_after else None
+    if asked and is_transient_status(status):
+        summary += f" asking to retry after {asked:.0f} s"
     if extra:
         summary += f" with {extra}"
     return ApiError(

@@ -144,6 +144,29 @@ def heading(level: int, text: str) -> str:
     return f"{'#' * level} {escape_inline(text)}\n"
 
 
+SECTION_CUT_NOTE = "\n_The rest of this section was cut to keep the summary under 1 MiB._\n"
+
+
+def cut_block(data: bytes, budget: int, note: str) -> bytes | None:
+    """Cut UTF-8 Markdown at a line boundary so that it, closing tags and `note` fit `budget` bytes.
+
+    Closes every `<details>` left open by the cut (after the kept lines, before the note, so
+    the note shows). None when not even the note fits. A cut table stays a table: its rows
+    are lines, and the note starts after a blank line.
+    """
+    encoded = note.encode("utf-8")
+    room = budget - len(encoded)
+    while room >= 0:
+        head = data[:room]
+        head = head[: head.rfind(b"\n") + 1]
+        still_open = max(0, head.count(b"<details>") - head.count(b"</details>"))
+        tail = b"\n</details>\n" * still_open + encoded
+        if len(head) + len(tail) <= budget:
+            return head + tail
+        room = len(head) - 1
+    return None
+
+
 def _left_out_note(count: int) -> str:
     return f"{count} section(s) left out to keep the summary under 1 MiB.\n"
 
@@ -158,20 +181,33 @@ class BoundedDocument:
     def __init__(self, limit_bytes: int = 1024 * 1024 - 16 * 1024) -> None:
         self.limit_bytes = limit_bytes
         self.left_out = 0
+        self.cut = 0
         self._blocks: list[str] = []
         self._size = 0
 
-    def add(self, block: str) -> bool:
-        """Append the block if it fits, else count it as left out and return False."""
+    def add(self, block: str, *, cuttable: bool = False) -> bool:
+        """Append the block if it fits, else count it as left out and return False.
+
+        A `cuttable` block that does not fit is cut at a line boundary instead (open
+        `<details>` closed, a note added) when at least some of it fits; `cut` counts those.
+        """
         block = block.strip("\n")
         if not block:
             return True
-        cost = len(block.encode("utf-8", "replace")) + (2 if self._blocks else 0)
-        if self._size + cost + 1 > self.limit_bytes - NOTE_RESERVE_BYTES:
+        separator = 2 if self._blocks else 0
+        data = block.encode("utf-8", "replace")
+        room = self.limit_bytes - NOTE_RESERVE_BYTES - self._size - separator - 1
+        if len(data) > room and cuttable:
+            cut = cut_block(data, room, SECTION_CUT_NOTE)
+            if cut is not None and not cut.lstrip(b"\n").startswith(SECTION_CUT_NOTE.strip("\n").encode()):
+                block = cut.decode("utf-8", "replace").strip("\n")
+                data = block.encode("utf-8", "replace")
+                self.cut += 1
+        if len(data) > room:
             self.left_out += 1
             return False
         self._blocks.append(block)
-        self._size += cost
+        self._size += len(data) + separator
         return True
 
     def render(self, note: Callable[[int], str] | None = None) -> str:

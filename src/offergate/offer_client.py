@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 import requests
 
-from offergate import http
-from offergate.api_get import authorized_get
+from offergate.api_get import authorized_get, json_document
 from offergate.auth import TokenProvider
 from offergate.clock import Deadline
 from offergate.config import OfferSettings, WaitUntil
@@ -52,11 +51,11 @@ class OfferClient:
 
     def list_offers(self) -> list[OfferSummary]:
         response = self._get(self._base)
-        return parse_offer_list(http.json_from_response(response, SERVICE), response.status_code)
+        return parse_offer_list(json_document(response, SERVICE), response.status_code)
 
     def status(self, offer_id: str) -> OfferStatus:
         response = self._get(f"{self._base}/{quote(offer_id, safe='')}/status")
-        return parse_status(offer_id, http.json_from_response(response, SERVICE), response.status_code)
+        return parse_status(offer_id, json_document(response, SERVICE), response.status_code)
 
     def _get(self, url: str) -> requests.Response:
         return authorized_get(
@@ -101,7 +100,25 @@ class OfferWatcher:
         return f"{self.publisher_id}/{self.offer_id}"
 
     def observe(self) -> OfferStatus:
-        return self.client.status(self.offer_id)
+        """The offer's status. A 404 is not retried: the offer was in the publisher's list when
+        the wait began, so it was deleted or moved (or access changed), and waiting cannot help."""
+        try:
+            return self.client.status(self.offer_id)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            raise ApiError(
+                error.service,
+                error.summary,
+                status=error.status,
+                code=error.code,
+                api_message=error.api_message,
+                hint=(
+                    f"offer '{self.offer_id}' was in the offer list of publisher '{self.publisher_id}' when "
+                    "the wait began: it may have been deleted; check offer-id and publisher-id"
+                ),
+                activity_id=error.activity_id,
+            ) from None
 
     def judge(self, observation: Any) -> Verdict:
         assert isinstance(observation, OfferStatus)

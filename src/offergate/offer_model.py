@@ -133,7 +133,7 @@ def _links(value: Any) -> tuple[Link, ...]:
 def _wrong_shape(what: str, status: int) -> ApiError:
     return ApiError(
         SERVICE,
-        f"the answer has the wrong shape: {what}",
+        f"the answer (HTTP {status}) has the wrong shape: {what}",
         status=status,
         hint="check marketplace-url and marketplace-api-version; if they are right, the API changed",
     )

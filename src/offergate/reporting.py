@@ -11,7 +11,7 @@ from offergate.catalog_verdict import CatalogObservation
 from offergate.config import Config, OnPending, WaitUntil
 from offergate.durations import format_duration
 from offergate.gate import WatchState
-from offergate.github import Runner
+from offergate.github import ANNOTATION_LIMIT, AnnotationLevel, Runner
 from offergate.offer_client import OfferWatcher
 from offergate.offer_model import OfferStatus
 from offergate.outcome import Outcome
@@ -55,9 +55,26 @@ def headline(config: Config, outcome: Outcome) -> str:
 def report(config: Config, runner: Runner, outcome: Outcome) -> None:
     runner.info(f"offergate: {outcome.result.value} — {headline(config, outcome)}")
     annotate(config, runner, outcome)
+    notes = dropped_annotations_notes(runner)
+    for note in notes:
+        runner.info(f"offergate: {note}")
     write_outputs(config, runner, outcome)
     if config.write_summary:
-        runner.write_summary(render_summary(config, outcome))
+        runner.write_summary(render_summary(config, outcome, notes))
+
+
+def dropped_annotations_notes(runner: Runner) -> list[str]:
+    """A sentence per annotation level over GitHub's per-step limit, naming how many were left out."""
+    notes = []
+    levels: tuple[AnnotationLevel, ...] = ("error", "warning", "notice")
+    for level in levels:
+        dropped = runner.annotations_dropped(level)
+        if dropped:
+            notes.append(
+                f"GitHub shows at most {ANNOTATION_LIMIT} {level} annotations per step: "
+                f"{plural(dropped, f'more {level} annotation')} left out; the summary has every result."
+            )
+    return notes
 
 
 def annotate(config: Config, runner: Runner, outcome: Outcome) -> None:
@@ -145,7 +162,7 @@ def write_outputs(config: Config, runner: Runner, outcome: Outcome) -> None:
         runner.set_output("report-path", config.catalogs.report_dir)
 
 
-def render_summary(config: Config, outcome: Outcome) -> str:
+def render_summary(config: Config, outcome: Outcome, extra_notes: list[str] | None = None) -> str:
     settings = []
     if config.offers is not None:
         settings.append(
@@ -163,6 +180,7 @@ def render_summary(config: Config, outcome: Outcome) -> str:
         f"Poll every {format_duration(config.poll_interval)}, timeout {format_duration(config.timeout)}."
     )
     notes = [outcome.setup_error.describe()] if outcome.setup_error is not None else []
+    notes += extra_notes or []
     sections = []
     for state in outcome.states:
         if isinstance(state.watcher, OfferWatcher):

@@ -154,5 +154,5 @@ def render(
     for note in notes:
         doc.add(md.escape_inline(note) + "\n")
     for section in sections:
-        doc.add(section)
+        doc.add(section, cuttable=True)
     return doc.render()

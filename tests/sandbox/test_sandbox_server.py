@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from urllib.parse import urlsplit
 from sandbox_helpers import STATIC, secret_form, status, token_request
 
 from offergate.clock import VirtualClock
@@ -86,6 +89,98 @@ def test_stall_then_canned_answer(sb: Sandbox) -> None:
     sb.inject(path=r"/status$", kind="stall", seconds=0.05, status=504, body="gateway timeout")
     response = fresh_status(sb)
     assert (response.status_code, response.text) == (504, "gateway timeout")
+
+
+def raw_status(sb: Sandbox) -> tuple[bytes, bytes]:
+    """(head, body as it came before the connection ended) of a status call, over a bare socket."""
+    parts = urlsplit(sb.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(b"GET /api/publishers/contoso/offers/vm-offer/status?api-version=2017-10-31 HTTP/1.1\r\n"
+                     b"Host: x\r\nAuthorization: Bearer " + STATIC.encode() + b"\r\n\r\n")
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head, body
+
+
+def declared_length(head: bytes) -> int:
+    (line,) = [x for x in head.split(b"\r\n") if x.lower().startswith(b"content-length:")]
+    return int(line.split(b":", 1)[1])
+
+
+def test_short_and_long_body_lie_about_the_length_and_close(sb: Sandbox) -> None:
+    sb.add_offer("contoso", "vm-offer")
+    sb.inject(path=r"/status$", kind="short-body")
+    head, body = raw_status(sb)
+    assert declared_length(head) > len(body) > 0 and b"Connection: close" in head
+    sb.inject(path=r"/status$", kind="long-body")
+    head, body = raw_status(sb)
+    assert 0 < declared_length(head) < len(body)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        sb.inject(path=r"/status$", kind="short-body")
+        fresh_status(sb)
+    assert fresh_status(sb).status_code == 200
+
+
+def test_reset_mid_body_sends_half_then_resets(sb: Sandbox) -> None:
+    sb.add_offer("contoso", "vm-offer")
+    sb.inject(path=r"/status$", kind="reset-mid-body")
+    head, body = raw_status(sb)
+    assert head.startswith(b"HTTP/1.1 200") and 0 < len(body) < declared_length(head)
+    sb.inject(path=r"/status$", kind="reset-mid-body")
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        fresh_status(sb)
+
+
+def test_drip_sends_one_byte_per_interval(sb: Sandbox) -> None:
+    sb.inject(path=r"/drip$", kind="drip", status=200, body=b"abcde", seconds=0.04)
+    started = time.monotonic()
+    response = requests.get(f"{sb.url}/drip", timeout=1, stream=True)
+    pieces = list(response.raw.stream(1))
+    assert b"".join(pieces) == b"abcde" and len(pieces) == 5
+    assert time.monotonic() - started >= 0.15
+
+
+def test_gzip_encodes_the_real_answer_or_sends_the_canned_body_as_given(sb: Sandbox) -> None:
+    sb.add_offer("contoso", "vm-offer")
+    sb.inject(path=r"/status$", kind="gzip")
+    response = fresh_status(sb)
+    assert response.headers["Content-Encoding"] == "gzip" and response.json()["status"] == "running"
+    bomb = gzip.compress(b"\0" * 100_000)
+    sb.inject(path=r"/bomb$", kind="gzip", status=200, body=bomb, content_type="application/octet-stream")
+    raw = requests.get(f"{sb.url}/bomb", timeout=5, stream=True)
+    assert raw.raw.read(decode_content=False) == bomb
+
+
+def test_non_latin1_header_values_go_out_as_utf8(sb: Sandbox) -> None:
+    sb.inject(path=r"/x$", status=429, headers={"Retry-After": "٣"})
+    head, _, _ = raw_get(sb, "/x").partition(b"\r\n\r\n")
+    assert "Retry-After: ٣".encode() in head
+
+
+def raw_get(sb: Sandbox, path: str) -> bytes:
+    parts = urlsplit(sb.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def test_stop_ends_a_drip_at_once(vclock: VirtualClock) -> None:
+    sandbox = Sandbox(clock=vclock.monotonic).start()
+    sandbox.inject(kind="drip", status=200, body=b"x" * 1000, seconds=0.5)
+    response = requests.get(f"{sandbox.url}/anything", timeout=5, stream=True)
+    started = time.monotonic()
+    threading.Timer(0.1, sandbox.stop).start()
+    with pytest.raises(requests.RequestException):
+        response.content
+    assert time.monotonic() - started < 2
 
 
 def test_stop_ends_a_stall_at_once(vclock: VirtualClock) -> None:

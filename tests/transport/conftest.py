@@ -27,6 +27,7 @@ class Reply:
     content_type: str | None = "application/json"
     declared_length: int | None = None  # announce this Content-Length (more than sent: truncation)
     delay: float = 0.0  # real seconds to wait before answering
+    drip: float = 0.0  # real seconds between body bytes (one byte at a time)
 
 
 @dataclass
@@ -108,7 +109,13 @@ class Loopback:
                 head += [f"{name}: {value}" for name, value in headers.items()]  # UTF-8: odd values allowed
                 self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode())
                 try:
-                    self.wfile.write(reply.body)
+                    if reply.drip:
+                        for index in range(len(reply.body)):
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                            self.wfile.write(reply.body[index : index + 1])
+                    else:
+                        self.wfile.write(reply.body)
                 except OSError:
                     pass
 

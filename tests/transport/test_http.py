@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -534,3 +535,59 @@ def test_xml_instead_of_json(loopback: Loopback, vclock: VirtualClock) -> None:
     with pytest.raises(ApiError) as caught:
         json_of(loopback, vclock, Reply(body=b"<?xml version='1.0'?><a/>", content_type="application/xml"))
     assert "application/xml starting with '<?xml" in caught.value.summary
+
+
+def test_body_dripped_is_bounded_as_a_whole(
+    loopback: Loopback, vclock: VirtualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One byte every 20 ms never trips the 1 s per-read timeout; the whole body has 0.3 s."""
+    monkeypatch.setattr(http, "BODY_TIME_LIMIT", 0.3)
+    loopback.queue(Reply(body=b"[" + b"1," * 200 + b"1]", drip=0.02))
+    started = time.monotonic()
+    with pytest.raises(ApiError) as caught:
+        get(session_for(vclock), loopback.url + f"/x?token={SECRET}", timeout=1.0)
+    assert time.monotonic() - started < 1.0
+    error = caught.value
+    assert "the answer did not arrive in full within 0.3 s" in error.summary and error.transient
+    assert SECRET not in all_text(error) and vclock.sleeps == []
+    # a quick body is not affected
+    loopback.queue(Reply(body=b"[1]", drip=0.01))
+    assert get(session_for(vclock), loopback.url).content == b"[1]"
+
+
+def test_streamed_body_bounded_with_iter_body(loopback: Loopback, vclock: VirtualClock) -> None:
+    loopback.queue(Reply(body=b"z" * 500, drip=0.01))
+    response = get(session_for(vclock), loopback.url, stream=True)
+    started = time.monotonic()
+    with pytest.raises(http.SlowBody):
+        b"".join(http.iter_body(response, 1024, 0.2))
+    assert time.monotonic() - started < 1.0
+
+
+def test_body_time_limit_follows_the_deadline(vclock: VirtualClock) -> None:
+    clock = vclock.as_clock()
+    assert http.body_time_limit(None) == http.BODY_TIME_LIMIT
+    assert http.body_time_limit(Deadline(clock, 3600)) == http.BODY_TIME_LIMIT
+    assert http.body_time_limit(Deadline(clock, 30)) == 30.0
+    assert http.body_time_limit(Deadline(clock, 0)) == 1.0
+    assert http.body_time_limit(Deadline(clock, 3600), 900.0) == 900.0
+
+
+def test_retry_after_shown_in_the_error(loopback: Loopback, vclock: VirtualClock) -> None:
+    loopback.route = lambda seen: Reply(429, headers={"Retry-After": "120"})
+    response = get(session_for(vclock, Deadline(vclock.as_clock(), 60)), loopback.url)
+    assert "asking to retry after 120 s" in http.error_from_response(response, SERVICE).summary
+
+
+def test_netrc_credentials_are_never_sent(
+    loopback: Loopback, vclock: VirtualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests would add ~/.netrc's login for the host (the report's host included): not here."""
+    netrc = tmp_path / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1\nlogin user\npassword {SECRET}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert requests.utils.get_netrc_auth(loopback.url) == ("user", SECRET)  # what requests would use
+    get(session_for(vclock), loopback.url)
+    get(session_for(vclock), loopback.url, headers={"Authorization": "Bearer given"})
+    assert [seen.headers.get("Authorization") for seen in loopback.seen] == [None, "Bearer given"]

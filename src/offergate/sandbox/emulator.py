@@ -283,6 +283,11 @@ class Sandbox:
         kind: "status" (a canned answer, default 503), "html" (200 HTML page), "not-json"
         (200 broken JSON), "reset" (connection reset, no answer), "stall" (wait `seconds`
         real seconds, then the real answer, or the canned one when `status` is given).
+        Delivery faults, on the real answer (or the canned one when `status` is given):
+        "drip" (one body byte every `seconds` real seconds, default 0.05), "short-body"
+        (Content-Length larger than the body, then the connection closes), "long-body"
+        (Content-Length smaller than the body), "reset-mid-body" (half the body, then a reset),
+        "gzip" (`Content-Encoding: gzip`; the body compressed, or a canned `body` sent as given).
         `times` None: every matching request.
         """
         return self._faults.add(kind=kind, method=method, path=path, status=status, headers=headers, body=body,
@@ -314,14 +319,16 @@ class Sandbox:
         with self._lock:
             self._requests.append(request)
         fault = self._faults.take(request.method, request.path)
-        if fault is not None:
-            if fault.kind == "reset":
-                return RESET
-            if fault.kind == "stall":
-                self._stopping.wait(fault.seconds)
-            canned = fault.response()
-            if canned is not None:
-                return canned
+        if fault is None:
+            return self._dispatch(request)
+        if fault.kind == "reset":
+            return RESET
+        if fault.kind == "stall":
+            self._stopping.wait(fault.seconds)
+        answer = fault.response() or self._dispatch(request)
+        return fault.shape(answer) if isinstance(answer, Response) else answer
+
+    def _dispatch(self, request: RecordedRequest) -> Response | Reset:
         try:
             return self.router.dispatch(request)
         except Exception as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import re
 import threading
 from dataclasses import dataclass, field
@@ -9,7 +11,9 @@ from typing import Mapping
 
 from offergate.sandbox.wire import Response
 
-KINDS = ("status", "html", "not-json", "reset", "stall")
+KINDS = ("status", "html", "not-json", "reset", "stall", "drip", "short-body", "long-body", "reset-mid-body", "gzip")
+# Kinds that change how an answer (the real one, or the canned one when `status` is given) is delivered.
+SHAPES = ("drip", "short-body", "long-body", "reset-mid-body", "gzip")
 
 HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>\n"
@@ -47,10 +51,32 @@ class Fault:
         if self.kind == "not-json":
             return Response(self.status or 200, _or(self.body, NOT_JSON),
                             self.content_type or "application/json; charset=utf-8", dict(self.headers))
-        if self.kind == "status" or (self.kind == "stall" and self.status is not None):
+        if self.kind == "status" or (self.kind in ("stall", *SHAPES) and self.status is not None):
             return Response(self.status or 503, _or(self.body, b""),
                             self.content_type or "text/plain; charset=utf-8", dict(self.headers))
         return None
+
+    def shape(self, answer: Response) -> Response:
+        """The answer as this fault delivers it (unchanged for kinds that do not shape answers).
+
+        drip: one byte every `seconds`; short-body: a Content-Length larger than the body (then
+        the connection closes); long-body: a Content-Length smaller than the body; reset-mid-body:
+        half the body, then a reset; gzip: the body gzip-compressed with `Content-Encoding: gzip`
+        (a canned `body` is sent as given: it may be a gzip bomb)."""
+        if self.kind not in SHAPES:
+            return answer
+        body = answer.file.read_bytes() if answer.file is not None else answer.body
+        answer = dataclasses.replace(answer, body=body, file=None)
+        if self.kind == "drip":
+            return dataclasses.replace(answer, drip=self.seconds or 0.05)
+        if self.kind == "short-body":
+            return dataclasses.replace(answer, declared_length=len(body) + max(1, len(body)))
+        if self.kind == "long-body":
+            return dataclasses.replace(answer, declared_length=len(body) // 2)
+        if self.kind == "reset-mid-body":
+            return dataclasses.replace(answer, reset_after=len(body) // 2)
+        encoded = body if self.status is not None and self.body is not None else gzip.compress(body)
+        return dataclasses.replace(answer, body=encoded, headers={**answer.headers, "Content-Encoding": "gzip"})
 
 
 def _or(body: bytes | None, default: bytes) -> bytes:

@@ -40,6 +40,7 @@ class _Server(ThreadingHTTPServer):
         self.clock = clock
         self.connections: set[socket.socket] = set()
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # set by stop: ends dripping answers at once
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -143,9 +144,36 @@ class _Handler(BaseHTTPRequestHandler):
         if response.file is not None:
             self._write_file(response, response.file)
             return
+        if response.drip > 0 or response.reset_after is not None or response.declared_length is not None:
+            self._write_faulty(response)
+            return
         self._write_head(response, len(response.body), close)
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _write_faulty(self, response: Response) -> None:
+        """A broken delivery: a lying Content-Length, a body dripped byte by byte, or a reset mid-body.
+
+        The connection is closed afterwards (the client cannot tell where the answer ends)."""
+        declared = len(response.body) if response.declared_length is None else response.declared_length
+        self._write_head(response, declared, close=True)
+        if self.command == "HEAD":
+            return
+        body = response.body
+        if response.reset_after is not None:
+            body = body[: response.reset_after]
+        if response.drip > 0:
+            self.wfile.flush()
+            for index in range(len(body)):
+                if self.server.stopping.wait(response.drip):
+                    return
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+        else:
+            self.wfile.write(body)
+        if response.reset_after is not None:
+            self.wfile.flush()
+            self._reset()
 
     def _write_file(self, response: Response, path: Path) -> None:
         """Stream the body from `path` (a large report) without reading it into memory."""
@@ -158,6 +186,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_head(response, os.fstat(source.fileno()).st_size, close=False)
             if self.command != "HEAD":
                 shutil.copyfileobj(source, self.wfile, COPY_SIZE)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        """As the base class, but a value that is not Latin-1 goes out as UTF-8 (a faulty server)."""
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            if not hasattr(self, "_headers_buffer"):
+                self._headers_buffer = []
+            self._headers_buffer.append(f"{keyword}: {value}\r\n".encode("utf-8"))
+            return
+        super().send_header(keyword, value)
 
     def _write_head(self, response: Response, length: int, close: bool) -> None:
         self.send_response(response.status)
@@ -197,6 +236,7 @@ class LoopbackServer:
         return f"http://{host!s}:{port}"
 
     def stop(self) -> None:
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         with self._server.lock:

@@ -51,13 +51,22 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Response:
-    """One answer to send back. With `file` set, the body is streamed from that file instead of `body`."""
+    """One answer to send back. With `file` set, the body is streamed from that file instead of `body`.
+
+    How it is delivered (fault injection): `declared_length` is the Content-Length announced
+    (a lie when it differs from the body; the connection is then closed after the body),
+    `drip` sends the body one byte every `drip` seconds, `reset_after` resets the connection
+    after that many body bytes.
+    """
 
     status: int
     body: bytes = b""
     content_type: str | None = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     file: Path | None = None
+    declared_length: int | None = None
+    drip: float = 0.0
+    reset_after: int | None = None
 
 
 def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
