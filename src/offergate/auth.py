@@ -187,24 +187,10 @@ class _OAuthCredential:
             answer = http.json_from_response(response, ENTRA)
         except ApiError as error:
             hint = self.hints.get(error.code or "") or error.hint
-            raise _reword(error, f"could not get a token with the {self.description}", hint) from None
+            raise error.reworded(prefix=f"could not get a token with the {self.description}", hint=hint) from None
         if not isinstance(answer, dict):
             raise ApiError(ENTRA, f"the token endpoint's answer for the {self.description} is not a JSON object")
         return answer
-
-
-def _reword(error: ApiError, prefix: str, hint: str | None) -> ApiError:
-    """The same error with `prefix` before its summary and the given hint."""
-    return ApiError(
-        error.service,
-        f"{prefix}: {error.summary}",
-        status=error.status,
-        code=error.code,
-        api_message=error.api_message,
-        hint=hint,
-        transient=error.transient,
-        activity_id=error.activity_id,
-    )
 
 
 def _token_field(answer: dict[str, Any], name: str, description: str, service: str = ENTRA) -> str:
@@ -318,7 +304,7 @@ class GitHubOidcCredential(_OAuthCredential):
             token = _token_field(answer, "value", "ID token request", GITHUB_OIDC)
         except ApiError as error:
             hint = error.hint if error.status is None and error.transient else ID_TOKEN_HINT
-            raise _reword(error, "could not get the GitHub OIDC token", hint) from None
+            raise error.reworded(prefix="could not get the GitHub OIDC token", hint=hint) from None
         self._on_token(token)
         return token
 

@@ -169,17 +169,11 @@ class CatalogWatcher:
             if error.status != 404:
                 raise
             if self._had_status:
-                raise ApiError(
-                    error.service,
-                    error.summary,
-                    status=error.status,
-                    code=error.code,
-                    api_message=error.api_message,
+                raise error.reworded(
                     hint=(
                         f"catalog '{self.catalog_id}' had a review status earlier in this wait and now has none: "
                         "it may have been deleted; check catalog-id and merchant-id"
-                    ),
-                    activity_id=error.activity_id,
+                    )
                 ) from None
             return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True)
         self._had_status = True

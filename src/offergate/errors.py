@@ -71,6 +71,19 @@ class ApiError(OffergateError):
         self.activity_id = activity_id
         super().__init__(self.describe())
 
+    def reworded(self, *, hint: str | None, prefix: str | None = None) -> ApiError:
+        """The same error with another hint (and `prefix: ` before its summary, when given)."""
+        return ApiError(
+            self.service,
+            f"{prefix}: {self.summary}" if prefix else self.summary,
+            status=self.status,
+            code=self.code,
+            api_message=self.api_message,
+            hint=hint,
+            transient=self.transient,
+            activity_id=self.activity_id,
+        )
+
     def describe(self) -> str:
         parts = [f"{self.service}: {self.summary}"]
         if self.code or self.api_message:

@@ -107,17 +107,11 @@ class OfferWatcher:
         except ApiError as error:
             if error.status != 404:
                 raise
-            raise ApiError(
-                error.service,
-                error.summary,
-                status=error.status,
-                code=error.code,
-                api_message=error.api_message,
+            raise error.reworded(
                 hint=(
                     f"offer '{self.offer_id}' was in the offer list of publisher '{self.publisher_id}' when "
                     "the wait began: it may have been deleted; check offer-id and publisher-id"
-                ),
-                activity_id=error.activity_id,
+                )
             ) from None
 
     def judge(self, observation: Any) -> Verdict:
