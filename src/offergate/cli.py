@@ -6,7 +6,6 @@ flags given on the command line win over them.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import sys
@@ -58,6 +57,8 @@ def parse_flags(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
             raise InputError(None, f"unexpected argument '{arg}': inputs are given as --name value")
         name, has_value, value = arg[2:].partition("=")
         if name != "summary-file" and name not in INPUT_NAMES:
+            import difflib  # lazily: only a mistyped option needs it
+
             close = difflib.get_close_matches(name, sorted(INPUT_NAMES), n=1)
             hint = f" (did you mean --{close[0]}?)" if close else ""
             raise InputError(None, f"unknown option --{name}{hint}; see offergate --help")

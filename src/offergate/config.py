@@ -45,6 +45,11 @@ class WaitUntil(str, Enum):
     LIVE = "live"
 
 
+class PollStrategy(str, Enum):
+    FIXED = "fixed"
+    ADAPTIVE = "adaptive"
+
+
 class OnPending(str, Enum):
     FAIL = "fail"
     WARN = "warn"
@@ -125,6 +130,7 @@ class Config:
     on_pending: OnPending
     write_summary: bool
     notices: tuple[str, ...] = field(default=())
+    poll_strategy: PollStrategy = PollStrategy.FIXED
 
 
 def parse_bool(name: str, value: str) -> bool:
@@ -207,6 +213,7 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     raw = with_defaults(given)
     timeout = parse_seconds("timeout", raw["timeout"])
     poll_interval = parse_seconds("poll-interval", raw["poll-interval"], minimum=MIN_POLL_INTERVAL)
+    poll_strategy = parse_choice("poll-strategy", raw["poll-strategy"], PollStrategy)
     on_pending = parse_choice("on-pending", raw["on-pending"], OnPending)
     write_summary = parse_bool("summary", raw["summary"])
     notices: list[str] = []
@@ -219,6 +226,7 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
             "catalog-id and developer-token (the catalog gate), or both",
         )
     assert isinstance(on_pending, OnPending)
+    assert isinstance(poll_strategy, PollStrategy)
     return Config(
         offers=offers,
         catalogs=catalogs,
@@ -227,6 +235,7 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
         on_pending=on_pending,
         write_summary=write_summary,
         notices=tuple(notices),
+        poll_strategy=poll_strategy,
     )
 
 

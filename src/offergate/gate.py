@@ -2,7 +2,8 @@
 
 A watcher observes one thing (an offer, a catalog) and judges each observation with pure rules.
 The loop owns time: it polls every watcher that has no verdict yet, stops as soon as one fails or
-all pass, and otherwise sleeps no longer than the time left.
+all pass, and otherwise sleeps no longer than the time left. How long it sleeps is the shortest
+wait any unsettled watcher's `PollSchedule` asks for (`poll-strategy`: fixed or adaptive).
 
 Errors: a transient one (429, 5xx, no connection) is tried again at the next poll. A 2xx answer
 that cannot be used (HTML from a proxy, an empty or truncated body, the wrong shape) is an error
@@ -19,7 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from offergate.clock import Clock, Deadline
+from offergate.config import PollStrategy
+from offergate.durations import format_duration
 from offergate.errors import ApiError
+from offergate.poll_schedule import PollSchedule, stretch_cap
 from offergate.verdict import Result, Verdict, worst
 
 MAX_BAD_ANSWERS = 3  # unusable 2xx answers in a row tried again after a good observation
@@ -53,6 +57,7 @@ class Watcher(Protocol):
 @dataclass
 class WatchState:
     watcher: Watcher
+    schedule: PollSchedule
     observation: Any = None
     verdict: Verdict | None = None
     error: ApiError | None = None
@@ -86,14 +91,23 @@ class Gate:
     deadline: Deadline
     poll_interval: float
     log: Callable[[str], None]
+    poll_strategy: PollStrategy = PollStrategy.FIXED
     states: list[WatchState] = field(init=False)
     rounds: int = 0
 
     def __post_init__(self) -> None:
-        self.states = [WatchState(w) for w in self.watchers]
+        self.states = [
+            WatchState(w, PollSchedule(self.poll_strategy, self.poll_interval)) for w in self.watchers
+        ]
 
     def run(self) -> Result:
         """Poll until a verdict or the deadline; then settle every watcher and combine."""
+        if self.poll_strategy is PollStrategy.ADAPTIVE and stretch_cap(self.poll_interval) > self.poll_interval:
+            self.log(
+                f"adaptive polling: offers every {format_duration(self.poll_interval)} near the steps that "
+                f"decide the verdict, up to every {format_duration(stretch_cap(self.poll_interval))} while a "
+                "step's estimated time is far from over"
+            )
         while True:
             self.rounds += 1
             for state in self.states:
@@ -101,10 +115,14 @@ class Gate:
                     self._poll(state)
             if self._finished() or self.deadline.expired():
                 break
-            self.clock.sleep(min(self.poll_interval, self.deadline.remaining()))
+            self.clock.sleep(min(self.next_wait(), self.deadline.remaining()))
         for state in self.states:
             self._settle_at_end(state)
         return self.result
+
+    def next_wait(self) -> float:
+        """The shortest wait any watcher still waiting for a verdict asks for."""
+        return min((s.schedule.wait for s in self.states if not s.settled), default=self.poll_interval)
 
     @property
     def result(self) -> Result:
@@ -131,6 +149,7 @@ class Gate:
                 state.retrying = error.transient
             if not state.retrying:
                 state.result, state.reason = Result.ERROR, error.describe()
+            state.schedule.failed()
             if error.describe() != previous or not state.retrying:
                 if not state.retrying:
                     again = "giving up"
@@ -148,6 +167,7 @@ class Gate:
         state.retrying = False
         state.bad_answers = 0
         state.observation = observation
+        state.schedule.observed(observation, self.clock.monotonic())
         verdict = state.watcher.judge(observation)
         state.verdict = verdict
         line = state.watcher.state_line(observation)

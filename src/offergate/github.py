@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal, TextIO
@@ -257,6 +256,8 @@ class Runner:
         """
         if not _OUTPUT_NAME.fullmatch(name):
             raise ValueError(f"invalid output name {name!r}")
+        import uuid  # lazily: the first output is written after the first request
+
         delimiter = f"ghadelimiter_{uuid.uuid4()}"
         if delimiter in name or delimiter in value:
             raise ValueError("the output name or value contains the heredoc delimiter")

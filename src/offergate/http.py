@@ -8,9 +8,7 @@ urllib3 puts the full URL with its query in them). Answers are read with a size 
 from __future__ import annotations
 
 import contextvars
-import email.utils
 import errno
-import html
 import json
 import re
 import socket
@@ -25,8 +23,6 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
 import urllib3.exceptions as u3
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as SafeET
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -115,6 +111,8 @@ def _http_date(text: str) -> float | None:
     """Seconds since the epoch for an HTTP date (all three forms start with a day name)."""
     if not text.isascii() or not re.match(r"[A-Za-z]{3}", text):
         return None
+    import email.utils  # lazily: only a Retry-After date needs it
+
     parsed = email.utils.parsedate_tz(text)
     if parsed is None:
         return None
@@ -682,6 +680,8 @@ def _html_title(body: bytes) -> str | None:
     match = re.search(rb"<title[^>]*>(.*?)</title", body, re.IGNORECASE | re.DOTALL)
     if not match:
         return None
+    import html  # lazily: only an HTML error page needs it
+
     title = one_line(html.unescape(match.group(1).decode("utf-8", "replace")), 100)
     return title or None
 
@@ -842,6 +842,10 @@ def _xml_child_text(element: Element, *names: str) -> str | None:
 def _xml_error(body: bytes) -> tuple[str | None, str | None, str | None]:
     """GData `<errors><error><reason/><internalReason/></error><code/></errors>` or Azure
     `<Error><Code/><Message/></Error>`, parsed with defusedxml (no DTD, no entities)."""
+    # Lazily: only an XML error answer needs the parser (off the path to the first request).
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as SafeET
+
     try:
         root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:

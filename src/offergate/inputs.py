@@ -23,6 +23,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("wait-until", "publisher-signoff"),
     InputSpec("timeout", "5h30m"),
     InputSpec("poll-interval", "1m"),
+    InputSpec("poll-strategy", "fixed"),
     InputSpec("on-pending", "fail"),
     InputSpec("azure-access-token", secret=True),
     InputSpec("azure-tenant-id"),

@@ -36,6 +36,7 @@ from offergate.report_csv import (
     ReportHeader,
     ReportParser,
 )
+from offergate.report_writer import BackgroundWriter, QueuedFile
 from offergate.report_zip import (
     DECODE_ERRORS,
     MemberStream,
@@ -116,7 +117,9 @@ def _read(
     reset_decode_errors()
     with io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="") as text:
         with _field_limit(limits.max_field_bytes):
-            parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes)
+            parser = ReportParser(
+                csv.reader(text), progress, problems, limits.max_field_bytes, lambda: stream.unpacked
+            )
             header = parser.preamble(display_name(member.info.filename))
             with _output_files(csv_out, json_out) as outputs:
                 body = parser.body(outputs, max_items, ignore_warnings)
@@ -156,17 +159,27 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 @contextmanager
 def _output_files(csv_out: Path | None, json_out: Path | None) -> Iterator[Outputs | None]:
-    """Open the output files; on any failure close and delete them, so nothing misleading stays."""
+    """Open the output files, written on a worker thread; on any failure stop the worker,
+    close and delete the files, so nothing misleading stays."""
     if csv_out is None and json_out is None:
         yield None
         return
     opened: list[tuple[Path, BinaryIO]] = []
+    writer: BackgroundWriter | None = None
     try:
         files = [_create(path, opened) if path is not None else None for path in (csv_out, json_out)]
-        yield Outputs(files[0], files[1])
+        writer = BackgroundWriter()
+        queued = [QueuedFile(handle, writer) if handle is not None else None for handle in files]
+        yield Outputs(queued[0], queued[1])
+        writer.close()
         for _, handle in opened:
             handle.close()
     except BaseException:
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001, S110 - the first error is the one to report
+                pass
         for path, handle in opened:
             handle.close()
             path.unlink(missing_ok=True)

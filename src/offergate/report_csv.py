@@ -2,11 +2,12 @@
 
 Rows are taken from csv.reader in chunks. Per chunk, counting is done by C-level helpers
 (Counter over (message, type) pairs); only the first `max_items` rows and a few sample ids
-per group are looked at one by one. Output rows are encoded a whole chunk at a time: the
-chunk's fields are joined with NUL (which the byte stream never contains) into one string,
-and the CSV and JSON texts are produced from it with a handful of string operations. Rows
-that do not fit that scheme (a `;` outside the offer snippet, more than eight snippet parts)
-are encoded one by one, to the same bytes.
+per group are looked at one by one. Output rows are encoded a whole chunk at a time: each
+row's fields are joined with NUL (which the byte stream never contains) and the rows with
+U+0001 into one string; the CSV text comes from it by a few whole-chunk replaces, the JSON
+text by one %-format that puts each field's key in place. Rows that do not fit that scheme
+(a `;` outside the offer snippet, more than eight snippet parts, a U+0001 in a field) are
+encoded one by one, to the same bytes.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import csv
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from operator import itemgetter, not_
-from typing import BinaryIO
+from typing import Protocol
 
 from offergate.report_zip import ReportError
 
@@ -35,8 +36,13 @@ JSON_KEYS = (
 )  # fmt: skip
 WIDTH = len(BODY_COLUMNS)
 SNIPPET_PARTS = 8
-CHUNK_ROWS = 1024
+CHUNK_ROWS = 1024  # rows per chunk at most
+FIRST_CHUNK_ROWS = 32  # until the rows' size is known
+MIN_CHUNK_ROWS = 8
+CHUNK_BYTES = 4 * 1024 * 1024  # aim for chunks of about this many bytes of CSV
 MAX_GROUPS = 10_000
+MAX_KEY_CHARS = 2_000_000  # characters of (message, type) kept as group keys, over all groups
+MAX_KEPT_CHARS = 1000  # a kept value (first rows, sample ids) is cut to this many characters
 MAX_SAMPLES = 5
 MAX_PROBLEMS = 20
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,25 +57,26 @@ _TYPE = itemgetter(2)
 _SNIPPET = itemgetter(4)
 _FIVE = {WIDTH}
 _SEMICOLONS = SNIPPET_PARTS - 1
-_CSV_SEPARATORS = (b'","',) * (len(OUTPUT_COLUMNS) - 1) + (b'"\r\n"',)
 _JSON_SEPARATORS = tuple(f'", "{key}": "'.encode() for key in JSON_KEYS[1:]) + (
     f'"}},\n{{"{JSON_KEYS[0]}": "'.encode(),
 )
 _JSON_START = f'{{"{JSON_KEYS[0]}": "'.encode()
-_SKELETON_ROW = b"\0" * (WIDTH - 1) + b";" * _SEMICOLONS + b"\0"
-_NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\0;")
-_STRIP = re.compile(rb" *([\0;]) *")
-_NEUTRALISE = re.compile(rb"(^|[\0;])(?=[=+\-@\t\r])")
-_SEPARATOR, _EDGE, _ESCAPED = b"\1", b"\2", b"\3"
+_ROW_END = "\1"  # between rows in the bulk text
+_SKELETON_ROW = b"\0" * (WIDTH - 1) + b";" * _SEMICOLONS + _ROW_END.encode()
+_NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\0;\1")
+_STRIP = re.compile(rb" *([\0;\1]) *")
+_NEUTRALISE = re.compile(rb"(^|[\0;\1])(?=[=+\-@\t\r])")
+_SEPARATOR, _EDGE, _ESCAPED, _QUOTING = b"\1", b"\2", b"\3", b"\4"
 
 
 def _class_table() -> bytes:
-    """Byte classes: 1 a separator, 2 a space or formula start, 3 a byte JSON escapes, 0 the rest."""
+    """Byte classes: 1 a separator, 2 a space or formula start, 3 a control character JSON
+    escapes, 4 a quote or backslash, 0 the rest."""
     table = bytearray(256)
     for byte in range(0x20):
         table[byte] = _ESCAPED[0]
-    table[ord('"')] = table[ord("\\")] = _ESCAPED[0]
-    table[0] = table[ord(";")] = _SEPARATOR[0]
+    table[ord('"')] = table[ord("\\")] = _QUOTING[0]
+    table[0] = table[1] = table[ord(";")] = _SEPARATOR[0]
     for char in (" ", *DANGEROUS):
         table[ord(char)] = _EDGE[0]
     return bytes(table)
@@ -126,6 +133,11 @@ def split_snippet(snippet: str) -> list[str]:
     parts = snippet.split(";", _SEMICOLONS)
     parts += [""] * (SNIPPET_PARTS - len(parts))
     return [part.strip(" ") for part in parts]
+
+
+def kept(value: str) -> str:
+    """A value to keep for the summary: cut to MAX_KEPT_CHARS characters (marked with …)."""
+    return value if len(value) <= MAX_KEPT_CHARS else value[: MAX_KEPT_CHARS - 1] + "…"
 
 
 def row_fields(row: Row) -> list[str]:
@@ -190,33 +202,54 @@ def _template(joined: bytes) -> bytes:
     """The fields as a %-template: every separator becomes %s, a literal % becomes %%."""
     if b"%" in joined:
         joined = joined.replace(b"%", b"%%")
-    return joined.replace(b"\0", b"%s").replace(b";", b"%s")
+    return joined.replace(b"\0", b"%s").replace(b";", b"%s").replace(b"\1", b"%s")
+
+
+def _csv_lines(joined: bytes) -> bytes:
+    """Every field quoted: separators become `","`, row ends `"\\r\\n"`, quotes are doubled."""
+    if b'"' in joined:
+        joined = joined.replace(b'"', b'""')
+    return b'"' + joined.replace(b"\0", b'","').replace(b";", b'","').replace(b"\1", b'"\r\n"') + b'"\r\n'
 
 
 def _bulk(joined: bytes, rows: int, want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
-    """Encode rows from their fields joined by NUL, with exactly seven `;` in each snippet.
+    """Encode rows from their fields joined by NUL and rows joined by U+0001, with exactly
+    seven `;` in each snippet.
 
-    Each separator becomes %s, and one %-format fills in the CSV or JSON text between
-    fields. Byte classes (one translate) tell whether any field has spaces to strip, starts
-    like a formula, or needs JSON escapes; for clean data those steps are skipped.
+    CSV: separators are replaced by the quotes and commas between fields. JSON: the text is
+    split at every separator and the keys go between the fields (with control characters to
+    escape, each separator becomes %s and one %-format puts the keys in). Byte classes (one
+    translate) tell whether any field has spaces to strip, starts like a formula, or needs
+    JSON escapes; for clean data those steps are skipped.
     """
     classes = joined.translate(_CLASSES)
     dangerous = False
     if classes[:1] == _EDGE or classes[-1:] == _EDGE or _SEPARATOR + _EDGE in classes or _EDGE + _SEPARATOR in classes:
         joined, dangerous = _strip_edges(joined)
         classes = joined.translate(_CLASSES)
-    template = _template(joined)
     csv_text = json_text = b""
     if want_csv:
-        cells = _template(_NEUTRALISE.sub(rb"\1'", joined)) if dangerous else template
-        if b'"' in cells:
-            cells = cells.replace(b'"', b'""')
-        csv_text = (b'"' + cells + b'"\r\n') % (_CSV_SEPARATORS * rows)[:-1]
+        csv_text = _csv_lines(_NEUTRALISE.sub(rb"\1'", joined) if dangerous else joined)
     if want_json:
+        separators = (_JSON_SEPARATORS * rows)[:-1]
         if _ESCAPED in classes or b"\t" in joined or b"\r" in joined:
-            template = json.dumps(template.decode(), ensure_ascii=False)[1:-1].encode()
-        json_text = (_JSON_START + template + b'"}') % (_JSON_SEPARATORS * rows)[:-1]
+            template = json.dumps(_template(joined).decode(), ensure_ascii=False)[1:-1].encode()
+            json_text = (_JSON_START + template + b'"}') % separators
+        else:
+            if _QUOTING in classes:
+                joined = joined.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+            json_text = _interleave(joined, separators)
     return csv_text, json_text
+
+
+def _interleave(joined: bytes, separators: tuple[bytes, ...]) -> bytes:
+    """The JSON objects: the fields, split at every separator, with the keys between them."""
+    fields = joined.replace(b"\1", b"\0").replace(b";", b"\0").split(b"\0")
+    pieces = [_JSON_START] * (2 * len(fields) + 1)
+    pieces[1::2] = fields
+    pieces[2:-1:2] = separators
+    pieces[-1] = b'"}'
+    return b"".join(pieces)
 
 
 def encode_row(row: Row) -> tuple[bytes, bytes]:
@@ -229,7 +262,7 @@ def encode_row(row: Row) -> tuple[bytes, bytes]:
 def _bulk_ready(row: Row) -> Row | None:
     """The row padded to seven snippet separators, or None when it cannot go the bulk way."""
     semicolons = row[4].count(";")
-    if semicolons > _SEMICOLONS or any(";" in value for value in row[:4]):
+    if semicolons > _SEMICOLONS or any(";" in value for value in row[:4]) or any(_ROW_END in value for value in row):
         return None
     if semicolons < _SEMICOLONS:
         return [*row[:4], row[4] + ";" * (_SEMICOLONS - semicolons)]
@@ -237,7 +270,7 @@ def _bulk_ready(row: Row) -> Row | None:
 
 
 def _joined(rows: list[Row]) -> bytes:
-    return "\0".join(chain.from_iterable(rows)).encode()
+    return _ROW_END.join(map("\0".join, rows)).encode()
 
 
 def encode_rows(rows: list[Row], want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
@@ -268,10 +301,14 @@ def encode_rows(rows: list[Row], want_csv: bool = True, want_json: bool = True) 
 CSV_HEADER = ('"' + '","'.join(OUTPUT_COLUMNS) + '"\r\n').encode()
 
 
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
 class Outputs:
     """The CSV and JSON copies of the rows, written as they stream."""
 
-    def __init__(self, csv_file: BinaryIO | None, json_file: BinaryIO | None) -> None:
+    def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
         self._csv = csv_file
         self._json = json_file
         self._first = True
@@ -302,8 +339,9 @@ class Outputs:
 class Tally:
     """Counts by raw (message, type), capped at MAX_GROUPS keys, with a few sample ids each."""
 
-    def __init__(self, max_groups: int = MAX_GROUPS) -> None:
+    def __init__(self, max_groups: int = MAX_GROUPS, max_key_chars: int = MAX_KEY_CHARS) -> None:
         self.max_groups = max_groups
+        self.key_room = max_key_chars
         self.counts: dict[Key, int] = {}
         self.overflow: dict[str, int] = {}
         self.samples: dict[Key, list[tuple[int, str]]] = {}  # (row number, item id)
@@ -316,7 +354,8 @@ class Tally:
         for key, number in chunk.items():
             if key in counts:
                 counts[key] += number
-            elif len(counts) < self.max_groups:
+            elif len(counts) < self.max_groups and len(key[0]) + len(key[1]) <= self.key_room:
+                self.key_room -= len(key[0]) + len(key[1])
                 counts[key] = number
                 self.samples[key] = []
                 self.hungry.add(key)
@@ -333,7 +372,7 @@ class Tally:
             key = (row[1], row[2])
             if key in wanted:
                 ids = self.samples[key]
-                ids.append((number, row[0].strip(" ")))
+                ids.append((number, kept(row[0].strip(" "))))
                 if len(ids) >= MAX_SAMPLES:
                     wanted.discard(key)
                     self.hungry.discard(key)
@@ -376,11 +415,21 @@ class BodyResult:
 class ReportParser:
     """Reads the preamble, checks the column row, then streams the item rows."""
 
-    def __init__(self, reader: Iterator[Row], progress: Progress, problems: Problems, max_field: int) -> None:
+    def __init__(
+        self,
+        reader: Iterator[Row],
+        progress: Progress,
+        problems: Problems,
+        max_field: int,
+        bytes_read: Callable[[], int] | None = None,
+    ) -> None:
+        """`bytes_read` tells how many bytes of CSV have been read so far: chunks are sized by it,
+        so that a report of huge rows is not taken a thousand rows at a time."""
         self._reader = reader
         self._progress = progress
         self._problems = problems
         self._max_field = max_field
+        self._bytes_read = bytes_read
 
     def _next(self) -> Row | None:
         try:
@@ -441,15 +490,22 @@ class ReportParser:
         items: list[RejectedItem] = []
         progress = self._progress
         chunk = progress.chunk
+        size = min(FIRST_CHUNK_ROWS, CHUNK_ROWS) if self._bytes_read is not None else CHUNK_ROWS
+        read_before = self._bytes_read() if self._bytes_read is not None else 0
         while True:
             progress.base += len(chunk)
             chunk.clear()
             try:
-                chunk.extend(islice(self._reader, CHUNK_ROWS))
+                chunk.extend(islice(self._reader, size))
             except csv.Error as error:
                 raise self._csv_error(error) from None
             if not chunk:
                 return BodyResult(tally, items)
+            if self._bytes_read is not None:
+                read_now = self._bytes_read()
+                row_bytes = max(read_now - read_before, 1) / len(chunk)
+                size = max(MIN_CHUNK_ROWS, min(CHUNK_ROWS, int(CHUNK_BYTES / row_bytes)))
+                read_before = read_now
             rows = chunk if set(map(len, chunk)) == _FIVE else self._normalise(chunk, progress.base)
             counted: Counter[Key] = Counter(map(_KEY, rows))
             if not all(map(str.strip, map("".join, counted))):
@@ -495,7 +551,7 @@ def _take_items(rows: list[Row], items: list[RejectedItem], max_items: int, igno
             return
         if ignore_warnings and type_kind(row[2]) == WARNING:
             continue
-        items.append(RejectedItem(*row_fields(row)))
+        items.append(RejectedItem(*map(kept, row_fields(row))))
 
 
 def _without_warnings(rows: list[Row], counted: Counter[Key]) -> list[Row]:

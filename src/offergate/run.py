@@ -13,7 +13,6 @@ from offergate.auth import (
     StaticBearer,
     TokenProvider,
 )
-from offergate.catalog_client import CatalogClient, CatalogWatcher, resolve_catalogs
 from offergate.clock import Clock, Deadline
 from offergate.config import AdsCredentials, AzureCredentials, CatalogSettings, Config, OfferSettings, OnPending
 from offergate.durations import format_duration
@@ -22,7 +21,6 @@ from offergate.gate import Gate, Watcher
 from offergate.github import Runner
 from offergate.outcome import Outcome
 from offergate.offer_client import OfferClient, OfferWatcher, check_offer_ids
-from offergate.reporting import report
 from offergate.signals import cancellable
 from offergate.verdict import Result
 from offergate.wording import plural
@@ -105,6 +103,10 @@ def catalog_watchers(
     settings: CatalogSettings, clock: Clock, deadline: Deadline, runner: Runner, workspace: Path
 ) -> list[Watcher]:
     """One watcher per catalog (every catalog of the store for `catalog-id: all`)."""
+    # Lazily: the catalog gate's client brings the report reader (ZIP, CSV) and the XML parser,
+    # which an offers-only run never needs.
+    from offergate.catalog_client import CatalogClient, CatalogWatcher, resolve_catalogs
+
     auth = ads_credential(settings.credentials, clock, deadline, runner.mask)
     session = http.make_session(
         clock=clock, deadline=deadline, user_agent=USER_AGENT, credential_headers=CONTENT_API_CREDENTIALS
@@ -147,7 +149,7 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
                         watchers += offer_watchers(config.offers, clock, http_deadline, runner)
                     if config.catalogs is not None:
                         watchers += catalog_watchers(config.catalogs, clock, http_deadline, runner, workspace_of(env))
-                    gate = Gate(watchers, clock, deadline, config.poll_interval, runner.info)
+                    gate = Gate(watchers, clock, deadline, config.poll_interval, runner.info, config.poll_strategy)
                     result = gate.run()
                 outcome = Outcome(result, exit_code_for(result, config.on_pending), gate.states)
             except ApiError as error:
@@ -157,6 +159,8 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
         states = gate.states if gate else []
         outcome = Outcome(Result.PENDING, cancelled.exit_code, states, cancelled=cancelled)
     outcome.elapsed = deadline.elapsed()
+    from offergate.reporting import report  # lazily: not needed before the first request
+
     report(config, runner, outcome)
     return outcome
 

@@ -206,3 +206,13 @@ def test_csv_output_parses_back_to_the_documented_columns(tmp_path: Path) -> Non
 def test_member_name_does_not_matter_for_the_files(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "r.zip", {"reports/" + MEMBER: report_bytes([["1", "m", "Error", "", ""]])})
     assert read_zip(tmp_path, archive).csv_rows[1][0] == "1"
+
+
+def test_quotes_and_backslashes_without_control_characters(tmp_path: Path) -> None:
+    values = ['say "hi"', "C:\\path\\", '\\"', '""', "\\\\n"]
+    rows = [[f"id{n}", value, "Error", value, f"{value};{value}"] for n, value in enumerate(values)]
+    read = read_rows(tmp_path, rows)
+    assert [obj["message"] for obj in read.json_value] == values
+    assert [obj["product_type"] for obj in read.json_value] == values
+    assert [row[3] for row in read.csv_rows[1:]] == values
+    assert read.json_bytes.decode().splitlines()[1].startswith('{"item_id": "id0", "message": "say \\"hi\\"", ')
