@@ -2,7 +2,8 @@
 between a 100,000-row and a 1,000,000-row report.
 
 The whole run is the gate in catalog mode with timeout 0, in its own process as the runner
-starts it; its peak resident set size comes from the kernel (wait4's ru_maxrss) when it ends.
+starts it. A large report's copies are encoded by a worker process of the gate, so the figure
+is the sum of both processes' peaks (see peak_memory.py): an upper bound of the true peak.
 """
 
 from __future__ import annotations
@@ -22,10 +23,22 @@ def run(settings: Settings) -> list[Row]:
     for _ in range(min(REPEATS, settings.repeats)):
         small_mb.append(whole_run(small, settings.small_rows, settings.work_dir).peak_rss_mb)
         large_mb.append(whole_run(large, settings.rows, settings.work_dir).peak_rss_mb)
-    growth = [after - before for before, after in zip(small_mb, large_mb)]
+    growth = [after - before for before, after in zip(small_mb, large_mb, strict=True)]
     return [
         Row(f"peak RSS, whole run, {settings.small_rows:,} rows", small_mb, unit="MB", limit=80, worst=True),
-        Row(f"peak RSS, whole run, {settings.rows:,} rows", large_mb, unit="MB", limit=80, worst=True),
-        Row(f"peak RSS growth, {settings.small_rows:,} to {settings.rows:,} rows", growth, unit="MB", limit=10,
-            worst=True),
+        Row(
+            f"peak RSS, whole run, {settings.rows:,} rows",
+            large_mb,
+            unit="MB",
+            limit=80,
+            worst=True,
+            note="the gate's process plus its report-encoder worker, each at its own peak",
+        ),
+        Row(
+            f"peak RSS growth, {settings.small_rows:,} to {settings.rows:,} rows",
+            growth,
+            unit="MB",
+            limit=10,
+            worst=True,
+        ),
     ]

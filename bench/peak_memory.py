@@ -1,8 +1,14 @@
-"""Run a command and print its peak resident memory in KiB on the last line of stderr.
+"""Run a command and print the peak resident memory of it and its child processes, in KiB, on
+the last line of stderr: `peak-rss-kib=<sum> processes=<count>`.
 
 Used by whole_run.py in place of measuring the child directly: a child forked from a large
 process (the benchmark holds reports and a sandbox) starts out charged with its parent's
 memory, so the kernel's figure would be the parent's. This small process forks instead.
+
+The gate may start a worker process (the report encoder), so the figure is the sum over the
+process tree of each process's own peak (VmHWM, sampled every few milliseconds until it ends;
+for the command itself, also the kernel's ru_maxrss at exit). The sum of peaks is never less
+than the peak of the sum, so the figure errs on the high side.
 
     python3 peak_memory.py COMMAND [ARGS...]
 """
@@ -11,6 +17,32 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.005
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _tree(int(child))
+    return found
+
+
+def _high_water_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def main() -> int:
@@ -20,8 +52,16 @@ def main() -> int:
             os.execvp(sys.argv[1], sys.argv[1:])
         finally:
             os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    print(f"peak-rss-kib={usage.ru_maxrss}", file=sys.stderr)
+    peaks: dict[int, int] = {}
+    while True:
+        for process in _tree(pid):
+            peaks[process] = max(peaks.get(process, 0), _high_water_kib(process))
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(SAMPLE_SECONDS)
+    peaks[pid] = max(peaks.get(pid, 0), usage.ru_maxrss)
+    print(f"peak-rss-kib={sum(peaks.values())} processes={len(peaks)}", file=sys.stderr)
     return os.waitstatus_to_exitcode(status)
 
 

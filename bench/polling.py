@@ -76,8 +76,14 @@ def wait_for_signoff(strategy: PollStrategy, phase: float) -> Wait:
     offer = book.add_offer("contoso", "vm-offer", SCENARIO, VM_OFFER, "Contoso VM")
     clock.advance(phase)
     started = clock.monotonic()
-    gate = Gate([BookWatcher(book, offer)], clock.as_clock(), Deadline(clock.as_clock(), TIMEOUT), POLL_INTERVAL,
-                lambda _line: None, strategy)
+    gate = Gate(
+        [BookWatcher(book, offer)],
+        clock.as_clock(),
+        Deadline(clock.as_clock(), TIMEOUT),
+        POLL_INTERVAL,
+        lambda _line: None,
+        strategy,
+    )
     if gate.run() is not Result.PASSED:
         raise RuntimeError(f"{strategy.value}: the gate ended {gate.result.value}, not at sign-off")
     ended = clock.monotonic()
@@ -91,22 +97,40 @@ def phases(repeats: int) -> list[float]:
 
 def run(settings: Settings) -> list[Row]:
     waits = {
-        strategy: [wait_for_signoff(strategy, phase) for phase in phases(settings.repeats)]
-        for strategy in PollStrategy
+        strategy: [wait_for_signoff(strategy, phase) for phase in phases(settings.repeats)] for strategy in PollStrategy
     }
     fixed, adaptive = waits[PollStrategy.FIXED], waits[PollStrategy.ADAPTIVE]
     fixed_calls = Row("polling: fixed 1m, status calls to sign-off", [float(w.calls) for w in fixed], unit="calls")
-    rows = [
-        Row("polling: fixed 1m, detection delay after sign-off", [w.delay for w in fixed], limit=POLL_INTERVAL,
-            worst=True, note="sign-off noticed within one poll-interval (1m)"),
-        Row("polling: adaptive 1m, detection delay after sign-off", [w.delay for w in adaptive],
-            limit=POLL_INTERVAL, worst=True, note="same promise as fixed: within one poll-interval"),
+    return [
+        Row(
+            "polling: fixed 1m, detection delay after sign-off",
+            [w.delay for w in fixed],
+            limit=POLL_INTERVAL,
+            worst=True,
+            note="sign-off noticed within one poll-interval (1m)",
+        ),
+        Row(
+            "polling: adaptive 1m, detection delay after sign-off",
+            [w.delay for w in adaptive],
+            limit=POLL_INTERVAL,
+            worst=True,
+            note="same promise as fixed: within one poll-interval",
+        ),
         fixed_calls,
-        Row("polling: adaptive 1m, status calls to sign-off", [float(w.calls) for w in adaptive], unit="calls",
-            baseline=fixed_calls, max_ratio=0.5, note="ratio: adaptive's calls over fixed's (target: half or fewer)"),
+        Row(
+            "polling: adaptive 1m, status calls to sign-off",
+            [float(w.calls) for w in adaptive],
+            unit="calls",
+            baseline=fixed_calls,
+            max_ratio=0.5,
+            note="ratio: adaptive's calls over fixed's (target: half or fewer)",
+        ),
         Row("polling: fixed 1m, status calls per hour", [w.calls_per_hour for w in fixed], unit="calls/h"),
         Row("polling: adaptive 1m, status calls per hour", [w.calls_per_hour for w in adaptive], unit="calls/h"),
-        Row("polling: calls adaptive saves", [float(f.calls - a.calls) for f, a in zip(fixed, adaptive)],
-            unit="calls", note=f"over the whole publish (~{SIGNOFF_AT / 3600:.0f} h to sign-off)"),
+        Row(
+            "polling: calls adaptive saves",
+            [float(f.calls - a.calls) for f, a in zip(fixed, adaptive, strict=True)],
+            unit="calls",
+            note=f"over the whole publish (~{SIGNOFF_AT / 3600:.0f} h to sign-off)",
+        ),
     ]
-    return rows

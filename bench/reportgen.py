@@ -77,7 +77,8 @@ def report_zip(folder: str | Path, rows: int) -> Path:
     path = Path(folder) / f"report-{rows}.zip"
     if not path.exists():
         partial = path.with_suffix(".part")
-        write_report_zip(partial, report_rows(rows), catalog_name="Benchmark catalog", catalog_id="1001",
-                         store_id="123456")
+        write_report_zip(
+            partial, report_rows(rows), catalog_name="Benchmark catalog", catalog_id="1001", store_id="123456"
+        )
         partial.rename(path)
     return path

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for tests.runner_env
 
-from harness import Row, Settings, table  # noqa: E402
+from harness import Row, Settings, table
 
 BENCHMARKS = {
     "report": "report_speed",  # target 1: report throughput
@@ -33,8 +33,9 @@ BENCHMARKS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("only", nargs="*", metavar="benchmark",
-                        help=f"which to run: {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument(
+        "only", nargs="*", metavar="benchmark", help=f"which to run: {', '.join(BENCHMARKS)} (default: all)"
+    )
     parser.add_argument("--repeats", type=int, default=Settings.repeats)
     parser.add_argument("--rows", type=int, default=Settings.rows)
     parser.add_argument("--small-rows", type=int, default=Settings.small_rows)
@@ -45,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     chosen = args.only or list(BENCHMARKS)
     with tempfile.TemporaryDirectory(prefix="offergate-bench-") as scratch:
-        settings = Settings(repeats=args.repeats, rows=args.rows, small_rows=args.small_rows,
-                            work_dir=args.work_dir or scratch)
+        settings = Settings(
+            repeats=args.repeats, rows=args.rows, small_rows=args.small_rows, work_dir=args.work_dir or scratch
+        )
         Path(settings.work_dir).mkdir(parents=True, exist_ok=True)
         rows: list[Row] = []
         for name in chosen:

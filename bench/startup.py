@@ -28,7 +28,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from harness import Row, Settings
 
@@ -72,7 +72,7 @@ class FirstRequest:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FirstRequest:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -109,20 +109,21 @@ def runner_env(step: Path, url: str, extra: dict[str, str] | None = None) -> dic
     (step / "workspace").mkdir(parents=True, exist_ok=True)
     (step / "runner_temp").mkdir(exist_ok=True)
     env = {f"INPUT_{name.upper()}": default for name, default in action_inputs().items()}
-    given = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": TOKEN,
-             "marketplace-url": url}
+    given = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": TOKEN, "marketplace-url": url}
     env.update({f"INPUT_{name.upper()}": value for name, value in given.items()})
-    env.update({
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_OUTPUT": str(step / "github_output"),
-        "GITHUB_STEP_SUMMARY": str(step / "step_summary.md"),
-        "GITHUB_WORKSPACE": str(step / "workspace"),
-        "RUNNER_TEMP": str(step / "runner_temp"),
-        "HOME": str(step),
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONDONTWRITEBYTECODE": "1",  # as in the image
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_OUTPUT": str(step / "github_output"),
+            "GITHUB_STEP_SUMMARY": str(step / "step_summary.md"),
+            "GITHUB_WORKSPACE": str(step / "workspace"),
+            "RUNNER_TEMP": str(step / "runner_temp"),
+            "HOME": str(step),
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONDONTWRITEBYTECODE": "1",  # as in the image
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -145,8 +146,12 @@ def first_request_ms(script: str, work: Path, extra: dict[str, str] | None = Non
 
 def process_ms(argv: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env={"PATH": os.environ.get("PATH", ""),
-                                                                       "PYTHONDONTWRITEBYTECODE": "1"})
+    subprocess.run(
+        argv,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     return (time.perf_counter() - started) * 1000
 
 
@@ -207,32 +212,56 @@ def run(settings: Settings) -> list[Row]:
     for _ in range(repeats):  # in turns, so that a busy spell of the machine weighs on all alike
         for name in actions:
             samples[name].append(once(name))
-    baseline = Row("start-up: python -c pass", samples["pass"], unit="ms",
-                   note="the interpreter alone (the image-like venv's when it could be made)")
+    baseline = Row(
+        "start-up: python -c pass",
+        samples["pass"],
+        unit="ms",
+        note="the interpreter alone (the image-like venv's when it could be made)",
+    )
     rows = [
         baseline,
         Row("start-up: python -c 'import requests'", samples["requests"], unit="ms", baseline=baseline),
     ]
     if "regular" in samples:
-        rows.append(Row(
-            "start-up: offergate to first request (regular install)", samples["regular"], unit="ms",
-            baseline=baseline, limit=LIMIT_MS,
-            note="a wheel install in a venv (byte-code precompiled), started as the ENTRYPOINT starts it, "
-                 "with every INPUT_* of action.yml",
-        ))
+        rows.append(
+            Row(
+                "start-up: offergate to first request (regular install)",
+                samples["regular"],
+                unit="ms",
+                baseline=baseline,
+                limit=LIMIT_MS,
+                note="a wheel install in a venv (byte-code precompiled), started as the ENTRYPOINT starts it, "
+                "with every INPUT_* of action.yml",
+            )
+        )
     if "no-bytecode" in samples:
-        rows.append(Row(
-            "start-up: same, without precompiled byte-code", samples["no-bytecode"], unit="ms",
+        rows.append(
+            Row(
+                "start-up: same, without precompiled byte-code",
+                samples["no-bytecode"],
+                unit="ms",
+                baseline=baseline,
+                note="what the image would cost without its compileall steps (every module compiled at each start)",
+            )
+        )
+    rows.append(
+        Row(
+            "start-up: offergate to first request (this checkout)",
+            samples["editable"],
+            unit="ms",
             baseline=baseline,
-            note="what the image would cost without its compileall steps (every module compiled at each start)",
-        ))
-    rows.append(Row(
-        "start-up: offergate to first request (this checkout)", samples["editable"], unit="ms",
-        baseline=baseline, limit=None if "regular" in samples else LIMIT_MS,
-        note="the development install (editable: its .pth adds src/ to sys.path)"
-             + ("" if "regular" in samples else "; the regular install could not be built here, so this is judged"),
-    ))
+            limit=None if "regular" in samples else LIMIT_MS,
+            note="the development install (editable: its .pth adds src/ to sys.path)"
+            + ("" if "regular" in samples else "; the regular install could not be built here, so this is judged"),
+        )
+    )
     dists = image_distributions()
-    rows.append(Row("image: Python distributions", [float(len(dists))], unit="count",
-                    note="the image holds Python and " + ", ".join(dists) + " (no pip, setuptools or wheel)"))
+    rows.append(
+        Row(
+            "image: Python distributions",
+            [float(len(dists))],
+            unit="count",
+            note="the image holds Python and " + ", ".join(dists) + " (no pip, setuptools or wheel)",
+        )
+    )
     return rows

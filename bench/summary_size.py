@@ -62,6 +62,11 @@ def _render(digest: ReportDigest) -> str:
     return summary.render(Result.FAILED, "failed", [_section(digest)], elapsed=0.0, settings_line="", notes=[])
 
 
+def _render_ms(digest: ReportDigest, repeats: int) -> list[float]:
+    """Milliseconds per render of the summary for `digest`, over `repeats` samples."""
+    return [1000 * seconds / RENDERS for seconds in timed(lambda: [_render(digest) for _ in range(RENDERS)], repeats)]
+
+
 def run(settings: Settings) -> list[Row]:
     small = report_zip(settings.work_dir, settings.small_rows)
     large = report_zip(settings.work_dir, settings.rows)
@@ -72,18 +77,21 @@ def run(settings: Settings) -> list[Row]:
         "hostile": len(_render(read_report(hostile)).encode()),
     }
     digests = {"small": read_report(small), "large": read_report(large)}
-    render_ms = {
-        name: [1000 * s / RENDERS for s in timed(lambda: [_render(digest) for _ in range(RENDERS)], settings.repeats)]
-        for name, digest in digests.items()
-    }
+    render_ms = {name: _render_ms(digest, settings.repeats) for name, digest in digests.items()}
     kib = 1024.0
     small_render = Row(f"summary render, {settings.small_rows:,} rows", render_ms["small"], unit="ms")
     return [
         Row(f"summary size, {settings.small_rows:,} rows", [sizes["small"] / kib], unit="KiB", limit=MiB / kib),
         Row(f"summary size, {settings.rows:,} rows", [sizes["large"] / kib], unit="KiB", limit=MiB / kib),
-        Row("summary size, hostile report (10,000 long messages)", [sizes["hostile"] / kib], unit="KiB",
-            limit=MiB / kib),
+        Row(
+            "summary size, hostile report (10,000 long messages)", [sizes["hostile"] / kib], unit="KiB", limit=MiB / kib
+        ),
         small_render,
-        Row(f"summary render, {settings.rows:,} rows", render_ms["large"], unit="ms", baseline=small_render,
-            max_ratio=1.5),
+        Row(
+            f"summary render, {settings.rows:,} rows",
+            render_ms["large"],
+            unit="ms",
+            baseline=small_render,
+            max_ratio=1.5,
+        ),
     ]

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from offergate.sandbox import Sandbox
 from tests.runner_env import StepFiles, entrypoint, parse_outputs, runner_env
+
+from offergate.sandbox import Sandbox
 
 MERCHANT = "123456"
 DEVELOPER_TOKEN = "bench-developer-token"
@@ -27,7 +28,8 @@ CATALOG = "1001"
 @dataclass
 class WholeRun:
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # summed over the gate's process and its worker, if any
+    processes: int
     exit_code: int
     summary_bytes: int
     outputs: dict[str, str]
@@ -57,13 +59,20 @@ def whole_run(report: Path, rows: int, scratch: str | Path) -> WholeRun:
             raise SystemExit(f"{command[0]} is not installed: run `python3 -m pip install .` first")
         wrapper = [sys.executable, str(Path(__file__).with_name("peak_memory.py"))]
         started = time.perf_counter()
-        child = subprocess.run([*wrapper, executable, *command[1:]], env=env, cwd=files.workspace,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+        child = subprocess.run(
+            [*wrapper, executable, *command[1:]],
+            env=env,
+            cwd=files.workspace,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
         seconds = time.perf_counter() - started
-        log, _, peak = child.stdout.decode("utf-8", "replace").rpartition("peak-rss-kib=")
+        log, _, measured = child.stdout.decode("utf-8", "replace").rpartition("peak-rss-kib=")
+        peak, _, processes = measured.partition(" processes=")
         summary = files.summary.read_bytes() if files.summary.exists() else b""
         outputs = parse_outputs(files.output.read_text(encoding="utf-8")) if files.output.exists() else {}
-        run = WholeRun(seconds, int(peak) / 1024, child.returncode, len(summary), outputs, log)
+        run = WholeRun(seconds, int(peak) / 1024, int(processes), child.returncode, len(summary), outputs, log)
         _check(run, files, rows)
         return run
 

@@ -10,12 +10,12 @@ its RECORD. Used by tests/test_container_image.py and bench/startup.py.
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -66,13 +66,18 @@ def install_like_the_image(venv: Path, *, compile_bytecode: bool = False) -> Pat
     python = venv / "bin" / "python"
     site = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
     assert site.is_dir(), site
-    shutil.copytree(ROOT / "src" / "offergate", site / "offergate",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "src" / "offergate", site / "offergate", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     meta = project()
     info = site / f"offergate-{meta['version']}.dist-info"
     info.mkdir()
-    lines = ["Metadata-Version: 2.1", f"Name: {meta['name']}", f"Version: {meta['version']}",
-             f"Requires-Python: {meta['requires-python']}"]
+    lines = [
+        "Metadata-Version: 2.1",
+        f"Name: {meta['name']}",
+        f"Version: {meta['version']}",
+        f"Requires-Python: {meta['requires-python']}",
+    ]
     lines += [f"Requires-Dist: {text}" for text in meta["dependencies"]]  # type: ignore[attr-defined]
     (info / "METADATA").write_text("\n".join(lines) + "\n")
     scripts = meta["scripts"]
@@ -93,6 +98,8 @@ def install_like_the_image(venv: Path, *, compile_bytecode: bool = False) -> Pat
         )
         script.chmod(0o755)
     if compile_bytecode:  # as the Dockerfile does: byte-code made at build time, read at run time
-        subprocess.run([str(python), "-m", "compileall", "-q", "-f", "--invalidation-mode", "unchecked-hash",
-                        str(site)], check=True)
+        subprocess.run(
+            [str(python), "-m", "compileall", "-q", "-f", "--invalidation-mode", "unchecked-hash", str(site)],
+            check=True,
+        )
     return venv / "bin" / "offergate"

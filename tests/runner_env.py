@@ -44,7 +44,7 @@ def action_inputs() -> dict[str, str]:
 def action_outputs() -> list[str]:
     text = (ROOT / "action.yml").read_text()
     block = text.split("\noutputs:\n", 1)[1].split("\nruns:", 1)[0]
-    return re.findall(r"^  ([A-Za-z0-9_-]+):\s*$", block, flags=re.M)
+    return re.findall(r"^  ([A-Za-z0-9_-]+):\s*$", block, flags=re.MULTILINE)
 
 
 def entrypoint() -> list[str]:

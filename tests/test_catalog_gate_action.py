@@ -29,7 +29,9 @@ def catalog(run: Run, catalog_id: str) -> dict:  # type: ignore[type-arg]
 @FORMATS
 def test_under_the_threshold_passes_with_one_check(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format}))
+    run = harness.run(
+        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format})
+    )
     assert run.exit_code == 0, run.log
     assert run.outputs["result"] == "passed"
     assert int(run.outputs["published-count"]) > 0
@@ -45,8 +47,13 @@ def test_under_the_threshold_passes_with_one_check(harness: Harness, content_for
 @FORMATS
 def test_over_the_threshold_fails_with_the_report_table(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="over-threshold")
-    inputs = {"catalog-id": "cat-1", "max-rejections": "5", "timeout": "2d", "poll-interval": "30m",
-              "content-format": content_format}
+    inputs = {
+        "catalog-id": "cat-1",
+        "max-rejections": "5",
+        "timeout": "2d",
+        "poll-interval": "30m",
+        "content-format": content_format,
+    }
     run = harness.run(harness.catalog_inputs(**inputs))
     assert run.exit_code == 1, run.log
     assert run.outputs["result"] == "failed"
@@ -76,8 +83,11 @@ def test_over_the_threshold_fails_with_the_report_table(harness: Harness, conten
 @FORMATS
 def test_report_fetched_without_credentials_and_its_url_never_shown(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format,
-                                                "max-rejections": "100"}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format, "max-rejections": "100"}
+        )
+    )
     assert run.exit_code == 0, run.log
     (download,) = report_calls(harness)
     assert not any(name in download.headers for name in CREDENTIAL_HEADERS)
@@ -116,8 +126,14 @@ def test_ignore_warnings_counts_only_errors(harness: Harness, content_format: st
 @FORMATS
 def test_expected_offers_reached_passes_before_the_deadline(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="trickle")
-    inputs = {"catalog-id": "cat-1", "timeout": "3d", "poll-interval": "1h", "max-rejections": "10",
-              "expected-offers": "500", "content-format": content_format}
+    inputs = {
+        "catalog-id": "cat-1",
+        "timeout": "3d",
+        "poll-interval": "1h",
+        "max-rejections": "10",
+        "expected-offers": "500",
+        "content-format": content_format,
+    }
     started = harness.clock.monotonic()
     run = harness.run(harness.catalog_inputs(**inputs))
     assert run.exit_code == 0, run.log
@@ -137,8 +153,11 @@ def test_expected_offers_not_reached_is_pending(harness: Harness) -> None:
 
 def test_no_status_yet_is_waited_for(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="trickle")  # 404 for 10 minutes
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "2h", "poll-interval": "5m",
-                                                "max-rejections": "10"}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "timeout": "2h", "poll-interval": "5m", "max-rejections": "10"}
+        )
+    )
     assert run.exit_code == 0, run.log  # watched until the deadline, the threshold never crossed
     assert int(run.outputs["published-count"]) > 0
     assert "no review status yet" in run.log
@@ -189,18 +208,24 @@ def test_refresh_token_redeemed_at_the_common_tenant(harness: Harness) -> None:
 
 def test_refused_refresh_token_is_an_auth_error(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0",
-                                                "ads-refresh-token": "not-the-refresh-token"}))
+    run = harness.run(
+        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "ads-refresh-token": "not-the-refresh-token"})
+    )
     assert run.exit_code == 4
     assert "ads-refresh-token" in run.log
 
 
 def test_token_refreshed_once_on_401(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    harness.sandbox.inject(method="GET", path=r"/status$", status=401,
-                           body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired",'
-                                b'"domain":"global"}],"code":401,"message":"expired"}}',
-                           content_type="application/json", times=1)
+    harness.sandbox.inject(
+        method="GET",
+        path=r"/status$",
+        status=401,
+        body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired",'
+        b'"domain":"global"}],"code":401,"message":"expired"}}',
+        content_type="application/json",
+        times=1,
+    )
     run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
     assert run.exit_code == 0, run.log
     tokens = [r.headers["AuthenticationToken"] for r in status_calls(harness)]
@@ -229,8 +254,14 @@ def test_wrong_developer_token_shows_the_api_error(harness: Harness) -> None:
 def test_agency_headers(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_store("777", developer_token=STORE["developer_token"], customer=("cust-1", "acct-1"))
     harness.sandbox.add_catalog("777", "cat-1", scenario="clean")
-    inputs = {"merchant-id": "777", "catalog-id": "cat-1", "timeout": "0", "content-format": content_format,
-              "customer-id": "cust-1", "customer-account-id": "acct-1"}
+    inputs = {
+        "merchant-id": "777",
+        "catalog-id": "cat-1",
+        "timeout": "0",
+        "content-format": content_format,
+        "customer-id": "cust-1",
+        "customer-account-id": "acct-1",
+    }
     run = harness.run(harness.catalog_inputs(**inputs))
     assert run.exit_code == 0, run.log
     call = status_calls(harness)[0]
@@ -244,14 +275,19 @@ def test_agency_headers(harness: Harness, content_format: str) -> None:
 @FORMATS
 def test_unreadable_report_decides_from_the_counts(harness: Harness, content_format: str) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="unreadable-report")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "1000",
-                                                "content-format": content_format}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "1000", "content-format": content_format}
+        )
+    )
     assert run.exit_code == 0, run.log  # the counts are within the threshold
     assert "could not be read" in run.summary_text
     assert any(line.startswith("::warning") and "report" in line for line in run.log.splitlines())
     entry = catalog(run, "cat-1")
     assert entry["errors"] is None and entry["rejected"] > 0
-    over = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format}))
+    over = harness.run(
+        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "content-format": content_format})
+    )
     assert over.exit_code == 1  # ...and over it from the counts alone
     assert "Traceback" not in run.log + over.log
 
@@ -267,8 +303,14 @@ def test_expired_report_url_is_fetched_again(harness: Harness) -> None:
 
     harness.sandbox.clear_requests()
     harness.sandbox.report_url_lifetime = 3600.0
-    harness.sandbox.inject(method="GET", path=r"^/reports/", status=400, times=1, content_type="application/xml",
-                           body=b"<Error><Code>ReportUrlExpired</Code><Message>expired</Message></Error>")
+    harness.sandbox.inject(
+        method="GET",
+        path=r"^/reports/",
+        status=400,
+        times=1,
+        content_type="application/xml",
+        body=b"<Error><Code>ReportUrlExpired</Code><Message>expired</Message></Error>",
+    )
     fresh = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "100"}))
     assert fresh.exit_code == 0, fresh.log
     assert len(status_calls(harness)) == 2 and len(report_calls(harness)) == 2
@@ -279,8 +321,11 @@ def test_expired_report_url_is_fetched_again(harness: Harness) -> None:
 
 def test_report_downloaded_at_most_hourly_unless_the_count_changes(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "2h50m", "poll-interval": "10m",
-                                                "max-rejections": "100"}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "timeout": "2h50m", "poll-interval": "10m", "max-rejections": "100"}
+        )
+    )
     assert run.exit_code == 0, run.log
     assert len(status_calls(harness)) == 18
     assert len(report_calls(harness)) == 3  # at the start, after one hour, after two hours
@@ -288,7 +333,7 @@ def test_report_downloaded_at_most_hourly_unless_the_count_changes(harness: Harn
 
 def test_custom_report_rows_shown_safely(harness: Harness) -> None:
     rows = [
-        ReportRow("A-1", "Invalid price", "Error", "price=-1", title="=HYPERLINK(\"x\")", price="-1"),
+        ReportRow("A-1", "Invalid price", "Error", "price=-1", title='=HYPERLINK("x")', price="-1"),
         ReportRow("A-2", "Title | with pipe", "Warning", "", title="<img src=x>"),
     ]
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed", report_rows=rows)
@@ -297,15 +342,24 @@ def test_custom_report_rows_shown_safely(harness: Harness) -> None:
     assert "<img" not in run.summary
     written = list(csv.reader((run.files.workspace / "offergate-report" / "cat-1.csv").open(encoding="utf-8")))
     titles = [row[4] for row in written[1:]]
-    assert "'=HYPERLINK(\"x\")" in titles
+    assert '\'=HYPERLINK("x")' in titles
 
 
 def test_summary_stays_small_with_a_large_report(harness: Harness) -> None:
     rows = [ReportRow(f"ITEM-{n}", f"Message {n % 30}", "Error", "v" * 50, title="t" * 200) for n in range(20000)]
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
-    harness.sandbox.set_report_bytes(STORE["merchant_id"], "cat-1", build_report_zip(
-        rows, catalog_name="Big", catalog_id="cat-1", store_id=STORE["merchant_id"], upload_time="2026-11-24T08:00:00Z"
-    ), rejected=len(rows))
+    harness.sandbox.set_report_bytes(
+        STORE["merchant_id"],
+        "cat-1",
+        build_report_zip(
+            rows,
+            catalog_name="Big",
+            catalog_id="cat-1",
+            store_id=STORE["merchant_id"],
+            upload_time="2026-11-24T08:00:00Z",
+        ),
+        rejected=len(rows),
+    )
     run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-table-rows": "1000"}))
     assert run.exit_code == 1
     assert len(run.summary.encode()) < 1024 * 1024
@@ -316,8 +370,10 @@ def test_summary_stays_small_with_a_large_report(harness: Harness) -> None:
 def test_offers_and_catalogs_in_one_step_worst_result_wins(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
-    inputs = {**harness.app_inputs(**{"offer-id": "vm-offer"}),
-              **harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"})}
+    inputs = {
+        **harness.app_inputs(**{"offer-id": "vm-offer"}),
+        **harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}),
+    }
     run = harness.run(inputs)
     assert run.exit_code == 1, run.log
     assert run.outputs["offer-status"].lower() == "succeeded"

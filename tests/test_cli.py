@@ -14,8 +14,11 @@ def test_flags_in_both_forms() -> None:
 
 @pytest.mark.parametrize(
     ("argv", "fragment"),
-    [(["--publisher", "x"], "did you mean --publisher-id"), (["stray"], "unexpected argument"),
-     (["--timeout"], "needs a value")],
+    [
+        (["--publisher", "x"], "did you mean --publisher-id"),
+        (["stray"], "unexpected argument"),
+        (["--timeout"], "needs a value"),
+    ],
 )
 def test_bad_flags(argv: list[str], fragment: str) -> None:
     with pytest.raises(InputError, match=fragment):

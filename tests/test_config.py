@@ -31,7 +31,9 @@ def test_offer_list_split_on_commas_and_new_lines() -> None:
 
 
 def test_secrets_stay_out_of_repr() -> None:
-    config = parse_config({**BASE, "azure-tenant-id": "t", "azure-client-id": "c", "azure-client-secret": "hunter2-secret"}, {})
+    config = parse_config(
+        {**BASE, "azure-tenant-id": "t", "azure-client-id": "c", "azure-client-secret": "hunter2-secret"}, {}
+    )
     assert "hunter2-secret" not in repr(config)
     assert "tok-123456" not in repr(config)
     assert repr(Secret("x")) == "Secret('***')"
@@ -52,7 +54,11 @@ def test_secrets_stay_out_of_repr() -> None:
         ({**BASE, "azure-tenant-id": "t"}, "azure-client-id", "required"),
         ({**BASE, "azure-client-id": "c"}, "azure-tenant-id", "required"),
         ({"publisher-id": "contoso", "offer-id": "x"}, "azure-access-token", "no credentials"),
-        ({"publisher-id": "contoso", "offer-id": "x", "azure-tenant-id": "t", "azure-client-id": "c"}, "azure-client-secret", "id-token: write"),
+        (
+            {"publisher-id": "contoso", "offer-id": "x", "azure-tenant-id": "t", "azure-client-id": "c"},
+            "azure-client-secret",
+            "id-token: write",
+        ),
         ({**BASE, "offer-id": "../etc"}, "offer-id", "not a valid id"),
         ({**BASE, "marketplace-api-version": "latest"}, "marketplace-api-version", "2017-10-31"),
     ],

@@ -11,8 +11,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -47,7 +47,9 @@ def start(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> tuple[subprocess.P
 
 def test_entrypoint_is_the_installed_console_script() -> None:
     assert entrypoint() == ["offergate"]
-    result = subprocess.run([sys.executable, "-m", "offergate", "--version"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "offergate", "--version"], check=False, capture_output=True, text=True
+    )
     assert result.returncode == 0 and result.stdout.startswith("offergate ")
 
 
@@ -71,7 +73,7 @@ def test_fails_in_a_child_process(sandbox: Sandbox, tmp_path: Path) -> None:
 
 
 def test_bad_input_in_a_child_process(sandbox: Sandbox, tmp_path: Path) -> None:
-    process, files = start(sandbox, tmp_path, **{"offer-id": "vm-offer", "wait-until": "soon"})
+    process, _files = start(sandbox, tmp_path, **{"offer-id": "vm-offer", "wait-until": "soon"})
     log, _ = process.communicate(timeout=30)
     assert process.returncode == 2
     assert "wait-until" in log and "Traceback" not in log
@@ -102,16 +104,30 @@ def test_cancellation_writes_the_summary_and_exits_quickly(
 def test_outside_github_the_summary_goes_to_stdout(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
-    args = ["--publisher-id", "contoso", "--offer-id", "vm-offer", "--azure-access-token", "contract-token-123",
-            "--marketplace-url", sandbox.url]
-    result = subprocess.run(command() + args, env=env, capture_output=True, text=True, timeout=30)
+    args = [
+        "--publisher-id",
+        "contoso",
+        "--offer-id",
+        "vm-offer",
+        "--azure-access-token",
+        "contract-token-123",
+        "--marketplace-url",
+        sandbox.url,
+    ]
+    result = subprocess.run(command() + args, check=False, env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| Step | Status |" in result.stdout
     assert "::" not in result.stdout  # no workflow commands outside Actions
     assert "contract-token-123" not in result.stdout + result.stderr
 
     target = tmp_path / "summary.md"
-    result = subprocess.run(command() + args + ["--summary-file", str(target)], env=env, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        command() + args + ["--summary-file", str(target)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0
     assert "| Step | Status |" in target.read_text() and "| Step | Status |" not in result.stdout

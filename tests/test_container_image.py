@@ -27,8 +27,8 @@ def stages() -> list[list[str]]:
     """The Dockerfile's instructions by stage (continuation lines joined, comments dropped)."""
     text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
     result: list[list[str]] = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if line.upper().startswith("FROM "):
@@ -40,7 +40,13 @@ def stages() -> list[list[str]]:
 
 def test_the_runtime_closure_is_requests_defusedxml_and_theirs() -> None:
     assert runtime_closure() == {
-        "offergate", "requests", "urllib3", "idna", "certifi", "charset-normalizer", "defusedxml"
+        "offergate",
+        "requests",
+        "urllib3",
+        "idna",
+        "certifi",
+        "charset-normalizer",
+        "defusedxml",
     }
 
 
@@ -55,7 +61,7 @@ def test_the_final_stage_runs_offergate_and_drops_the_build_tools() -> None:
     body = "\n".join(final)
     # The base image's own pip, setuptools and wheel (and ensurepip's copies) are removed...
     uninstall = re.search(r"pip uninstall[^&;]*", body)
-    assert uninstall and BUILD_TOOLS <= set(uninstall.group(0).split())
+    assert uninstall and set(uninstall.group(0).split()) >= BUILD_TOOLS
     assert "ensurepip/_bundled" in body
     # ...nothing of the sources is copied in, only the built venv...
     copies = [line for line in final if line.upper().startswith(("COPY", "ADD"))]
@@ -78,8 +84,14 @@ def test_an_install_like_the_images_holds_exactly_the_closure(tmp_path: Path) ->
     python = tmp_path / "venv" / "bin" / "python"
 
     listed = subprocess.run(
-        [str(python), "-c", "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in m.distributions()))"],
-        check=True, capture_output=True, text=True,
+        [
+            str(python),
+            "-c",
+            "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in m.distributions()))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert {canonicalize_name(name) for name in listed} == runtime_closure()
     assert not BUILD_TOOLS & {canonicalize_name(name) for name in listed}
@@ -88,6 +100,5 @@ def test_an_install_like_the_images_holds_exactly_the_closure(tmp_path: Path) ->
     modules = sorted(p.stem for p in (ROOT / "src" / "offergate").glob("*.py") if p.stem != "__main__")
     imports = "; ".join(f"import offergate.{name}" for name in modules) + "; import offergate.sandbox"
     subprocess.run([str(python), "-I", "-c", imports], check=True, cwd=tmp_path)
-    version = subprocess.run([str(script), "--version"], check=True, capture_output=True,
-                             text=True, cwd=tmp_path)
+    version = subprocess.run([str(script), "--version"], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert version.stdout.startswith("offergate ")

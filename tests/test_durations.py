@@ -5,8 +5,19 @@ from offergate.durations import format_duration, parse_duration
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("90s", 90), ("45m", 2700), ("2h", 7200), ("1h30m", 5400), ("600", 600), ("0", 0),
-     ("5h30m", 19800), ("1d2h", 93600), (" 1H 30M ", 5400), ("1.5", 1.5), ("30m15s", 1815)],
+    [
+        ("90s", 90),
+        ("45m", 2700),
+        ("2h", 7200),
+        ("1h30m", 5400),
+        ("600", 600),
+        ("0", 0),
+        ("5h30m", 19800),
+        ("1d2h", 93600),
+        (" 1H 30M ", 5400),
+        ("1.5", 1.5),
+        ("30m15s", 1815),
+    ],
 )
 def test_accepted_forms(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds

@@ -8,9 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from pytest_mock import MockerFixture
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest_mock import MockerFixture
 
 from offergate import github
 from offergate.github import (
@@ -26,7 +26,7 @@ ACTIONS = {"GITHUB_ACTIONS": "true"}
 
 # Characters that matter to the runner, mixed with anything else.
 _TRICKY = st.sampled_from(
-    list(":#[]%,=<>\r\n\t ") + ["::", "##[", "##vso[", "\u200b", "\u00ad", "\ufeff", "\x1b", "\x00", "\x85", "\u2028"]
+    [*":#[]%,=<>\r\n\t ", "::", "##[", "##vso[", "\u200b", "\u00ad", "\ufeff", "\x1b", "\x00", "\x85", "\u2028"]
 )
 tricky_text = st.lists(st.one_of(_TRICKY, st.text(max_size=3)), max_size=30).map("".join)
 
@@ -384,7 +384,7 @@ def test_unwritable_files_warn_and_carry_on(tmp_path: Path, kind: str, mocker: M
     if kind == "permission":
         target = tmp_path / "file"
         denied = PermissionError(13, "Permission denied")
-        mocker.patch("offergate.github.open", side_effect=denied, create=True)
+        mocker.patch.object(Path, "open", side_effect=denied)
     runner, out = make({**ACTIONS, "GITHUB_OUTPUT": str(target), "GITHUB_STEP_SUMMARY": str(target)})
     runner.set_output("result", "passed")
     runner.set_output("other", "x")
@@ -433,7 +433,7 @@ def test_summary_printed_neutralised_without_a_file() -> None:
 def test_summary_cut_at_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "summary.md"
     path.write_bytes(b"x" * 1000 + b"\n")
-    runner, out = make({"GITHUB_STEP_SUMMARY": str(path)})
+    runner, _out = make({"GITHUB_STEP_SUMMARY": str(path)})
     row = "| é | cell |\n"
     body = "<details><summary>rows</summary>\n\n" + row * 100_000 + "\n</details>\n"
     runner.write_summary(body)

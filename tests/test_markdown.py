@@ -25,10 +25,36 @@ needs_cmarkgfm = pytest.mark.skipif(cmarkgfm is None, reason="cmarkgfm (GitHub's
 
 # Text rich in what Markdown, HTML and GitHub care about.
 _SPECIAL = st.sampled_from(
-    list("\\`*_{}[]()#+-!|~=$:.<>&\"'@ \t\r\n0123456789abcw")
-    + ["http://", "https://x.io/a_b", "www.", "<img src=x>", "<script>", "<details>", "&lt;", "&#124;", "@octocat",
-       "1. ", "- ", "> ", "    ", "---", "===", "```", "~~~", "![i](x)", "[l](javascript:x)", "\u202e", "\x00",
-       "\x85", "\u2028", "\ufeff", "\ud800", "é", "👍"]
+    [
+        *"\\`*_{}[]()#+-!|~=$:.<>&\"'@ \t\r\n0123456789abcw",
+        "http://",
+        "https://x.io/a_b",
+        "www.",
+        "<img src=x>",
+        "<script>",
+        "<details>",
+        "&lt;",
+        "&#124;",
+        "@octocat",
+        "1. ",
+        "- ",
+        "> ",
+        "    ",
+        "---",
+        "===",
+        "```",
+        "~~~",
+        "![i](x)",
+        "[l](javascript:x)",
+        "\u202e",
+        "\x00",
+        "\x85",
+        "\u2028",
+        "\ufeff",
+        "\ud800",
+        "é",
+        "👍",
+    ]
 )
 untrusted = st.one_of(st.lists(st.one_of(_SPECIAL, st.text(max_size=3)), max_size=25).map("".join), st.text())
 
@@ -192,7 +218,7 @@ def test_table_renders_with_its_shape_and_text(headers: list[str], rows: list[li
     assert all(len(row) == len(headers) for row in parsed.rows)
     padded = [(row + [""] * len(headers))[: len(headers)] for row in rows]
     raw_cells = [c for row in [headers, *padded] for c in row]
-    for raw, seen in zip(raw_cells, [c for row in parsed.rows for c in row]):
+    for raw, seen in zip(raw_cells, [c for row in parsed.rows for c in row], strict=True):
         assert seen.strip() == shown_cell(raw).strip()
 
 
@@ -206,8 +232,18 @@ def shown_cell(raw: str) -> str:
 
 @needs_cmarkgfm
 def test_injection_attempts_in_cells_stay_text() -> None:
-    evil = ["<img src=x onerror=alert(1)>", "<script>x</script>", "<details open>", "a | b | c", "![i](http://x/i.png)",
-            "[click](javascript:alert(1))", "`code | pipe`", "\\|", "---|---", "<br><br>"]
+    evil = [
+        "<img src=x onerror=alert(1)>",
+        "<script>x</script>",
+        "<details open>",
+        "a | b | c",
+        "![i](http://x/i.png)",
+        "[click](javascript:alert(1))",
+        "`code | pipe`",
+        "\\|",
+        "---|---",
+        "<br><br>",
+    ]
     html = render(md.table(["h1", "h2"], [[e, e] for e in evil]))
     parsed = Html(html)
     assert set(parsed.tags) <= {"table", "thead", "tbody", "tr", "th", "td"}
@@ -246,7 +282,7 @@ def test_link_only_for_web_urls() -> None:
 def test_links_only_ever_go_to_web_urls(text: str, url: str) -> None:
     parsed = Html(render(md.link(text, url)))
     assert set(parsed.tags) <= {"p", "a"}
-    hrefs = [a.get("href") or "" for tag, a in zip(parsed.tags, parsed.attrs) if tag == "a"]
+    hrefs = [a.get("href") or "" for tag, a in zip(parsed.tags, parsed.attrs, strict=True) if tag == "a"]
     assert len(hrefs) <= 1
     for href in hrefs:
         assert re.match(r"https?://[^\s@/?#\\]+", href), href

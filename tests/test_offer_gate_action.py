@@ -55,8 +55,9 @@ def test_already_succeeded(harness: Harness) -> None:
 
 def test_wait_until_live(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="live")
-    run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "wait-until": "live", "timeout": "10d",
-                                            "poll-interval": "30m"}))
+    run = harness.run(
+        harness.app_inputs(**{"offer-id": "vm-offer", "wait-until": "live", "timeout": "10d", "poll-interval": "30m"})
+    )
     assert run.exit_code == 0, run.log
     assert run.outputs["offer-status"].lower() == "succeeded"
 
@@ -127,9 +128,14 @@ def test_unknown_offer_lists_the_known_ones(harness: Harness) -> None:
 
 def test_offer_that_disappears_is_a_404_error(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
-    harness.sandbox.inject(method="GET", path=r"/status$", status=404,
-                           body=b'{"error":{"code":"NotFound","message":"Offer vm-offer was not found."}}',
-                           content_type="application/json", times=100)
+    harness.sandbox.inject(
+        method="GET",
+        path=r"/status$",
+        status=404,
+        body=b'{"error":{"code":"NotFound","message":"Offer vm-offer was not found."}}',
+        content_type="application/json",
+        times=100,
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h"}))
     assert run.exit_code == 4
     assert "404" in run.log and "NotFound" in run.log and "Offer vm-offer was not found" in run.log
@@ -148,8 +154,15 @@ def test_forbidden_publisher(harness: Harness) -> None:
 
 def test_503_with_retry_after_then_success(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
-    harness.sandbox.inject(method="GET", path=r"/status$", status=503, headers={"Retry-After": "7"},
-                           body=b"busy", content_type="text/plain", times=2)
+    harness.sandbox.inject(
+        method="GET",
+        path=r"/status$",
+        status=503,
+        headers={"Retry-After": "7"},
+        body=b"busy",
+        content_type="text/plain",
+        times=2,
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h"}))
     assert run.exit_code == 0, run.log
     assert run.outputs["result"] == "passed"
@@ -182,9 +195,14 @@ def test_static_token_and_token_refresh_after_401(harness: Harness) -> None:
 def test_token_refreshed_once_on_401_then_the_wait_goes_on(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="certification-failed")  # fails after ~6 h
     harness.sandbox.token_lifetime = 30 * 86400  # so that only the 401 causes a new token
-    harness.sandbox.inject(method="GET", path=r"/status$", status=401,
-                           body=b'{"error":{"code":"Unauthorized","message":"expired"}}',
-                           content_type="application/json", times=1)
+    harness.sandbox.inject(
+        method="GET",
+        path=r"/status$",
+        status=401,
+        body=b'{"error":{"code":"Unauthorized","message":"expired"}}',
+        content_type="application/json",
+        times=1,
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1d", "poll-interval": "10m"}))
     assert run.exit_code == 1, run.log  # the wait went on to the verdict
     assert len(harness.sandbox.tokens_issued) == 2
@@ -196,8 +214,12 @@ def test_token_refreshed_once_on_401_then_the_wait_goes_on(harness: Harness) -> 
 
 def test_refused_static_token_is_an_auth_error(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="signoff")
-    inputs = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": "not-a-valid-token",
-              "marketplace-url": harness.sandbox.url}
+    inputs = {
+        "publisher-id": "contoso",
+        "offer-id": "vm-offer",
+        "azure-access-token": "not-a-valid-token",
+        "marketplace-url": harness.sandbox.url,
+    }
     run = harness.run(inputs)
     assert run.exit_code == 4
     assert "401" in run.log and "azure-access-token" in run.log
@@ -208,12 +230,16 @@ def test_refused_static_token_is_an_auth_error(harness: Harness) -> None:
 def test_accepted_static_token(harness: Harness) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
     harness.sandbox.accept_static_token("static-token-abcdef", publishers=["contoso"])
-    inputs = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": "static-token-abcdef",
-              "marketplace-url": harness.sandbox.url}
+    inputs = {
+        "publisher-id": "contoso",
+        "offer-id": "vm-offer",
+        "azure-access-token": "static-token-abcdef",
+        "marketplace-url": harness.sandbox.url,
+    }
     run = harness.run(inputs)
     assert run.exit_code == 0
     assert run.log.startswith("::add-mask::static-token-abcdef")
-    status_call = [r for r in harness.sandbox.requests if r.path.endswith("/status")][0]
+    status_call = next(r for r in harness.sandbox.requests if r.path.endswith("/status"))
     assert status_call.headers["Authorization"] == "Bearer static-token-abcdef"
     assert status_call.query["api-version"] == "2017-10-31"
 
@@ -222,13 +248,15 @@ def test_federated_credential_with_github_oidc(harness: Harness) -> None:
     harness.sandbox.add_app(tenant="tenant-1", client_id="fed-app", federated=True, publishers=["contoso"])
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
     inputs = harness.app_inputs(**{"offer-id": "vm-offer", "azure-client-id": "fed-app", "azure-client-secret": ""})
-    env = {"ACTIONS_ID_TOKEN_REQUEST_URL": harness.sandbox.oidc_request_url,
-           "ACTIONS_ID_TOKEN_REQUEST_TOKEN": harness.sandbox.oidc_request_token}
+    env = {
+        "ACTIONS_ID_TOKEN_REQUEST_URL": harness.sandbox.oidc_request_url,
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": harness.sandbox.oidc_request_token,
+    }
     run = harness.run(inputs, extra_env=env)
     assert run.exit_code == 0, run.log
     oidc = [r for r in harness.sandbox.requests if r.path.startswith("/_github/oidc")]
     assert oidc and oidc[0].query["audience"] == "api://AzureADTokenExchange"
-    token_call = [r for r in harness.sandbox.requests if r.path.endswith("/oauth2/v2.0/token")][0]
+    token_call = next(r for r in harness.sandbox.requests if r.path.endswith("/oauth2/v2.0/token"))
     assert b"client_assertion=" in token_call.body and b"client_secret" not in token_call.body
 
 

@@ -24,7 +24,9 @@ def verdict(body: dict[str, Any], wait_until: WaitUntil = WaitUntil.PUBLISHER_SI
     return offer_verdict(parse_status("vm", body), wait_until)
 
 
-@pytest.mark.parametrize("spelling", ["WaitingForPublisherReview", "waitingForPublisherReview", "WAITINGFORPUBLISHERREVIEW"])
+@pytest.mark.parametrize(
+    "spelling", ["WaitingForPublisherReview", "waitingForPublisherReview", "WAITINGFORPUBLISHERREVIEW"]
+)
 def test_offer_waiting_for_review_passes_in_any_casing(spelling: str) -> None:
     assert verdict(status(spelling, {})).result is Result.PASSED
 
@@ -36,7 +38,10 @@ def test_signoff_step_passes(step_status: str) -> None:
 
 
 def test_signoff_step_matched_by_name_ignoring_case_spaces_and_hyphens() -> None:
-    body = {"status": "Running", "steps": [{"id": "x9", "stepName": "Publisher Sign-off", "status": "waitingForPublisherReview"}]}
+    body = {
+        "status": "Running",
+        "steps": [{"id": "x9", "stepName": "Publisher Sign-off", "status": "waitingForPublisherReview"}],
+    }
     assert verdict(body).result is Result.PASSED
 
 
@@ -53,10 +58,14 @@ def test_failed_or_canceled_offer_fails(offer: str) -> None:
 
 @pytest.mark.parametrize("step_status", ["Rejected", "blocked", "Canceled", "failed"])
 def test_bad_step_fails_and_quotes_error_messages_without_html(step_status: str) -> None:
-    messages = {"displaycertify": {"messages": [
-        {"messageHtml": "Started.", "level": "information"},
-        {"messageHtml": "<b>VHD</b> is &lt;missing&gt; <a href='x'>docs</a>", "level": "Error"},
-    ]}}
+    messages = {
+        "displaycertify": {
+            "messages": [
+                {"messageHtml": "Started.", "level": "information"},
+                {"messageHtml": "<b>VHD</b> is &lt;missing&gt; <a href='x'>docs</a>", "level": "Error"},
+            ]
+        }
+    }
     result = verdict(status("running", {"displaydummycertify": "complete", "displaycertify": step_status}, **messages))
     assert result.result is Result.FAILED
     assert "displaycertify" in result.reason
@@ -75,11 +84,14 @@ def test_unknown_status_is_pending_and_shown_as_is() -> None:
 
 
 def test_progress_either_spelling_or_missing() -> None:
-    body = {"status": "running", "steps": [
-        {"id": "a", "status": "complete", "progressPercentage": 100},
-        {"id": "b", "status": "inProgress", "processPercentage": 40},
-        {"id": "c", "status": "notStarted"},
-    ]}
+    body = {
+        "status": "running",
+        "steps": [
+            {"id": "a", "status": "complete", "progressPercentage": 100},
+            {"id": "b", "status": "inProgress", "processPercentage": 40},
+            {"id": "c", "status": "notStarted"},
+        ],
+    }
     parsed = parse_status("vm", body)
     assert [s.progress for s in parsed.steps] == [100, 40, None]
     assert parsed.current_step() is not None and parsed.current_step().id == "b"  # type: ignore[union-attr]
@@ -121,12 +133,26 @@ def test_wrong_shapes_are_errors_naming_the_http_status(body: Any) -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["status", "steps", "id", "stepName", "messages", "level", "messageHtml",
-                         "progressPercentage", "previewLinks", "uri"]),
-        inner,
-        max_size=5,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "status",
+                    "steps",
+                    "id",
+                    "stepName",
+                    "messages",
+                    "level",
+                    "messageHtml",
+                    "progressPercentage",
+                    "previewLinks",
+                    "uri",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
     ),
     max_leaves=15,
 )

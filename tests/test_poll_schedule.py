@@ -141,8 +141,10 @@ def test_adaptive_falls_back_to_the_interval() -> None:
     assert schedule.wait == 60
     schedule.observed(publish("complete", "notStarted", "notStarted", "notStarted"), now=10)  # between steps
     assert schedule.wait == 60
-    schedule.observed(offer(step("x", "inProgress", "whenever"), step("publisher-signoff", "notStarted"),
-                            step("live", "notStarted")), now=20)  # unreadable estimate
+    schedule.observed(
+        offer(step("x", "inProgress", "whenever"), step("publisher-signoff", "notStarted"), step("live", "notStarted")),
+        now=20,
+    )  # unreadable estimate
     assert schedule.wait == 60
     schedule.observed(("a catalog", 3), now=30)  # not an offer
     assert schedule.wait == 60

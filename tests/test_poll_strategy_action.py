@@ -23,8 +23,11 @@ def wait_for_signoff(harness: Harness, strategy: str) -> tuple[float, int]:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="signoff")
     added = harness.clock.monotonic()
     harness.clock.advance(JOINED_AT)
-    run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1d", "poll-interval": "1m",
-                                            "poll-strategy": strategy}))
+    run = harness.run(
+        harness.app_inputs(
+            **{"offer-id": "vm-offer", "timeout": "1d", "poll-interval": "1m", "poll-strategy": strategy}
+        )
+    )
     assert run.exit_code == 0, run.log
     assert run.outputs["result"] == "passed"
     delay = harness.clock.monotonic() - added - SIGNOFF_AT
@@ -57,6 +60,7 @@ def test_adaptive_announces_itself_in_the_log(harness: Harness) -> None:
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "poll-strategy": "Adaptive"}))
     assert run.exit_code == 0, run.log
     assert "adaptive polling: offers every 1m" in run.log and "up to every 15m" in run.log
+    assert "every 1m (adaptive), timeout" in run.log
 
 
 @pytest.mark.parametrize("value", ["smart", "fixed,adaptive"])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import requests
 
@@ -34,7 +35,13 @@ def authorized_get(
     """
     for attempt in (1, 2):
         response = http.send(
-            session, "GET", url, service=service, deadline=deadline, params=params, headers=headers(),
+            session,
+            "GET",
+            url,
+            service=service,
+            deadline=deadline,
+            params=params,
+            headers=headers(),
             max_body=max_body,
         )
         if response.status_code == 401:

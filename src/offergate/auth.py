@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
 import requests
@@ -25,9 +26,7 @@ MAX_LIFETIME = 86400.0
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # printable ASCII without spaces: safe in a header
 
-ID_TOKEN_HINT = (
-    "grant `permissions: id-token: write` to the job (or workflow) so that GitHub issues an OIDC token"
-)
+ID_TOKEN_HINT = "grant `permissions: id-token: write` to the job (or workflow) so that GitHub issues an OIDC token"  # noqa: S105 - a hint, not a token
 REFRESH_HINT = (
     "the refresh token was refused (expired, revoked or for another app): sign in again to get a "
     "new one for ads-refresh-token, and check ads-client-id"
@@ -126,7 +125,7 @@ class _OAuthCredential:
     """Shared part of the OAuth credentials: token cache, expiry, the token endpoint call."""
 
     description: str = "OAuth credential"
-    hints: dict[str, str] = {}
+    hints: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
@@ -119,7 +120,9 @@ def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[s
     missing = [c for c in settings.catalog_ids if c.lower() not in known]
     if missing:
         listed = sorted(known.values())
-        have = ", ".join(listed[:MAX_LISTED]) + (f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else "")
+        have = ", ".join(listed[:MAX_LISTED]) + (
+            f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else ""
+        )
         raise ApiError(
             SERVICE,
             f"store {settings.merchant_id} has no catalog {', '.join(repr(m) for m in missing)}",

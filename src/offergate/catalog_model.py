@@ -197,5 +197,3 @@ def parse_catalogs_xml(data: bytes, http_status: int = 200, content_type: str = 
     if not catalogs and _local(root.tag) != "catalogs":
         raise _wrong_shape(f"the XML root is <{one_line(root.tag, 60)}>, not <catalogs>", http_status)
     return catalogs
-
-

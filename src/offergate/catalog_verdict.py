@@ -42,7 +42,9 @@ def catalog_verdict(observed: CatalogObservation, rules: CatalogRules) -> Verdic
     count, what = observed.rejections(rules.ignore_warnings)
     counts = f"{status.published} published, {status.rejected} rejected"
     if count > rules.max_rejections:
-        details = tuple(f"{g.count} × {g.type}: {g.message}" for g in (observed.digest.groups[:10] if observed.digest else []))
+        details = tuple(
+            f"{g.count} × {g.type}: {g.message}" for g in (observed.digest.groups[:10] if observed.digest else [])
+        )
         return Verdict(
             Result.FAILED,
             f"{count} {what}, over max-rejections {rules.max_rejections} ({counts})",

@@ -6,15 +6,16 @@ flags given on the command line win over them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Mapping, Sequence, TextIO
+from typing import TextIO
 
 from offergate import __version__
 from offergate import markdown as md
@@ -39,10 +40,7 @@ Exit codes: 0 passed, 1 failed, 2 bad input, 3 pending at the deadline (on-pendi
 
 
 def usage() -> str:
-    lines = [
-        f"  --{spec.name:<26} default: {spec.default}" if spec.default else f"  --{spec.name}"
-        for spec in INPUTS
-    ]
+    lines = [f"  --{spec.name:<26} default: {spec.default}" if spec.default else f"  --{spec.name}" for spec in INPUTS]
     return USAGE.format(inputs="\n".join(lines))
 
 
@@ -123,7 +121,7 @@ def run_gate_command(args: Sequence[str], env: Mapping[str, str], clock: Clock, 
     with libraries_through(runner):
         try:
             return int(run_gate(config, runner, clock, env).exit_code)
-        except Exception as error:  # a bug: say so without a raw traceback that could hold a secret
+        except Exception as error:  # noqa: BLE001 - a bug: say so without a raw traceback that could hold a secret
             return _internal_error(runner, error)
 
 
@@ -135,10 +133,8 @@ class _RunnerLog(logging.Handler):
         self._runner = runner
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
+        with contextlib.suppress(Exception):  # logging must never break the gate
             self._runner.debug(f"{record.name}: {record.getMessage()}")
-        except Exception:  # pragma: no cover - logging must never break the gate
-            pass
 
 
 @contextmanager
@@ -153,8 +149,14 @@ def libraries_through(runner: Runner) -> Iterator[None]:
         logger.setLevel(logging.WARNING)
     show = warnings.showwarning
 
-    def through_runner(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                       file: TextIO | None = None, line: str | None = None) -> None:
+    def through_runner(  # noqa: PLR0917 - warnings.showwarning's signature
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,  # noqa: ARG001 - warnings.showwarning's signature
+        lineno: int,  # noqa: ARG001 - warnings.showwarning's signature
+        file: TextIO | None = None,  # noqa: ARG001 - warnings.showwarning's signature
+        line: str | None = None,  # noqa: ARG001 - warnings.showwarning's signature
+    ) -> None:
         runner.debug(f"{category.__name__}: {message}")
 
     warnings.showwarning = through_runner
@@ -177,9 +179,7 @@ def _internal_error(runner: Runner, error: Exception) -> int:
     runner.annotate("error", what, title="offergate: internal error")
     if "result" not in runner.outputs:
         runner.set_output("result", "error")
-        runner.write_summary(
-            md.heading(2, "⚠️ offergate: internal error") + "\n" + md.escape_inline(what) + "\n"
-        )
+        runner.write_summary(md.heading(2, "⚠️ offergate: internal error") + "\n" + md.escape_inline(what) + "\n")
     return int(ExitCode.API_ERROR)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from offergate.durations import parse_duration
@@ -53,7 +53,7 @@ class PollStrategy(str, Enum):
 class OnPending(str, Enum):
     FAIL = "fail"
     WARN = "warn"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - the verdict "pass", not a password
 
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -239,9 +239,7 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     )
 
 
-def _offer_settings(
-    raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]
-) -> OfferSettings | None:
+def _offer_settings(raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]) -> OfferSettings | None:
     publisher = raw["publisher-id"].strip()
     offer_list = parse_list(raw["offer-id"])
     if not publisher and not offer_list:
@@ -265,9 +263,7 @@ def _offer_settings(
     )
 
 
-def _azure_credentials(
-    raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]
-) -> AzureCredentials:
+def _azure_credentials(raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]) -> AzureCredentials:
     token = raw["azure-access-token"].strip()
     tenant = raw["azure-tenant-id"].strip()
     client = raw["azure-client-id"].strip()
@@ -278,9 +274,7 @@ def _azure_credentials(
     if client and not tenant:
         raise InputError("azure-tenant-id", "is required with azure-client-id: give the Microsoft Entra tenant id")
     if secret and not client:
-        raise InputError(
-            "azure-client-id", "azure-client-secret was given without azure-tenant-id and azure-client-id"
-        )
+        raise InputError("azure-client-id", "azure-client-secret was given without azure-tenant-id and azure-client-id")
     if client:
         if token:
             notices.append(
@@ -338,9 +332,7 @@ def parse_report_dir(value: str) -> str:
     text = value.strip().replace("\\", "/")
     parts = [p for p in text.split("/") if p not in ("", ".")]
     if not parts or text.startswith("/") or ".." in parts:
-        raise InputError(
-            "report-dir", f"'{value.strip()}' must be a folder inside the workspace, given relative to it"
-        )
+        raise InputError("report-dir", f"'{value.strip()}' must be a folder inside the workspace, given relative to it")
     return "/".join(parts)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import tempfile
 import time
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from offergate.clock import Clock
 from offergate.config import parse_config

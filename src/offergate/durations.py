@@ -34,7 +34,7 @@ def parse_duration(text: str) -> float:
 
 def format_duration(seconds: float) -> str:
     """A short human form: `1h30m`, `45s`, `2d3h`."""
-    remaining = int(round(max(0.0, seconds)))
+    remaining = round(max(0.0, seconds))
     if remaining == 0:
         return "0s"
     parts = []

@@ -87,9 +87,7 @@ class ApiError(OffergateError):
     def describe(self) -> str:
         parts = [f"{self.service}: {self.summary}"]
         if self.code or self.api_message:
-            detail = " ".join(
-                p for p in (f"[{self.code}]" if self.code else "", self.api_message or "") if p
-            )
+            detail = " ".join(p for p in (f"[{self.code}]" if self.code else "", self.api_message or "") if p)
             parts.append(f"the API said: {detail}")
         if self.activity_id:
             parts.append(f"activity id {self.activity_id}")

@@ -16,8 +16,9 @@ wait at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from offergate.clock import Clock, Deadline
 from offergate.config import PollStrategy
@@ -96,9 +97,7 @@ class Gate:
     rounds: int = 0
 
     def __post_init__(self) -> None:
-        self.states = [
-            WatchState(w, PollSchedule(self.poll_strategy, self.poll_interval)) for w in self.watchers
-        ]
+        self.states = [WatchState(w, PollSchedule(self.poll_strategy, self.poll_interval)) for w in self.watchers]
 
     def run(self) -> Result:
         """Poll until a verdict or the deadline; then settle every watcher and combine."""

@@ -14,12 +14,13 @@ secret is printed. How the runner reads its output (actions/runner):
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Literal, TextIO
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
@@ -47,9 +48,7 @@ _IGNORABLE = (
 _IGNORABLE_RE = re.compile(f"[{_IGNORABLE}]")
 # Made visible: C0 controls but tab, DEL, C1 controls, line/paragraph separators,
 # bidi embeddings/overrides/isolates; lone surrogates become U+FFFD.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
 # `#` followed (ignorables allowed) by `#[` or `#vso[` (Azure Pipelines' prefix).
 _V1_COMMAND = re.compile(
@@ -113,10 +112,8 @@ def _secret_forms(secret: str) -> list[str]:
     unique: list[str] = []
     for base in bases:
         encoded = [unquote(base), unquote_plus(base), json.dumps(base)[1:-1]]
-        try:
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate that was never a byte: no URL form
             encoded += [quote(base, safe="", errors="surrogateescape"), quote_plus(base, errors="surrogateescape")]
-        except UnicodeEncodeError:
-            pass  # a lone surrogate that was never a byte: no URL form
         for form in [base, *encoded]:
             if form.strip() and form not in unique:
                 unique.append(form)
@@ -268,7 +265,7 @@ class Runner:
             return
         record = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
         try:
-            with open(self._output_path, "a", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            with Path(self._output_path).open("a", encoding="utf-8", errors="backslashreplace", newline="") as f:
                 f.write(record)
         except OSError as error:
             # one warning for the file, not one per output
@@ -298,8 +295,8 @@ class Runner:
     def _append_summary(self, path: str, text: str, *, overwrite: bool) -> None:
         try:
             used = 0
-            if not overwrite and os.path.isfile(path):
-                used = os.path.getsize(path)
+            if not overwrite and Path(path).is_file():
+                used = Path(path).stat().st_size
             data = text.encode("utf-8", "replace")
             if used + len(data) > SUMMARY_LIMIT_BYTES:
                 cut = cut_summary(data, SUMMARY_LIMIT_BYTES - used)
@@ -308,7 +305,7 @@ class Runner:
                     return
                 self._problem(f"the job summary was cut to stay under {SUMMARY_LIMIT_BYTES} bytes")
                 data = cut
-            with open(path, "wb" if overwrite else "ab") as f:
+            with Path(path).open("wb" if overwrite else "ab") as f:
                 f.write(data)
         except OSError as error:
             self._problem(f"could not write the job summary to {path}: {_reason(error)}")
@@ -337,8 +334,7 @@ class Runner:
 
 
 CUT_NOTE = (
-    "\n**The summary was cut here to stay under GitHub's 1 MiB limit for a step summary;"
-    " the log has the rest.**\n"
+    "\n**The summary was cut here to stay under GitHub's 1 MiB limit for a step summary; the log has the rest.**\n"
 )
 
 

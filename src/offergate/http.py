@@ -7,6 +7,7 @@ urllib3 puts the full URL with its query in them). Answers are read with a size 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import errno
 import json
@@ -15,10 +16,11 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from http import HTTPStatus
 from itertools import takewhile
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Self, Sequence
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
@@ -371,9 +373,10 @@ def send(
         )
         if not stream:
             _preload(response, max_body, service, f"{method} {shown}", body_time_limit(deadline))
-        return response
     except (requests.RequestException, u3.HTTPError, OSError) as exc:
         raise _transport_error(exc, service, f"{method} {shown}", connect, read) from None
+    else:
+        return response
     finally:
         _CALL_DEADLINE.reset(token)
 
@@ -432,12 +435,10 @@ class _Watchdog:
         self.fired = True
         sock = _socket_of(self._response)
         if sock is not None:
-            try:
-                # the plain socket's shutdown, also for TLS: SSLSocket.shutdown would drop its
-                # TLS state under the reading thread's feet
+            # the plain socket's shutdown, also for TLS: SSLSocket.shutdown would drop its
+            # TLS state under the reading thread's feet
+            with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _socket_of(response: requests.Response) -> socket.socket | None:
@@ -558,9 +559,16 @@ def _transport_error(exc: BaseException, service: str, call: str, connect: float
         )
     if isinstance(exc, requests.TooManyRedirects):
         return ApiError(service, f"{call}: more than {MAX_REDIRECTS} redirects", hint="check the URL")
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema, requests.exceptions.URLRequired,
-                        u3.LocationValueError)):
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.URLRequired,
+            u3.LocationValueError,
+        ),
+    ):
         return ApiError(service, f"{call}: the URL is not valid", hint="check the URL settings")
     if isinstance(exc, (requests.exceptions.InvalidHeader, u3.InvalidHeader)):
         return ApiError(
@@ -740,8 +748,10 @@ def default_hint(status: int, attempts: int = 1) -> str | None:
         return "the credentials were accepted but are not allowed to do this: check the permissions or roles granted"
     if status == 404:
         return "not found: check the ids and the URL"
-    if status == 408 or status == 429 or 500 <= status <= 599:
-        retried = f"; it was retried ({attempts} attempts) until the retries or the time ran out" if attempts > 1 else ""
+    if status in {408, 429} or 500 <= status <= 599:
+        retried = (
+            f"; it was retried ({attempts} attempts) until the retries or the time ran out" if attempts > 1 else ""
+        )
         return f"the service is busy or failing{retried}; try again later"
     return None
 

@@ -114,9 +114,7 @@ def _messages(value: Any) -> tuple[Message, ...]:
         if isinstance(item, dict):
             text = strip_html(_text(item.get("messageHtml")))
             if text:
-                found.append(
-                    Message(text=text, level=_text(item.get("level")), timestamp=_text(item.get("timestamp")))
-                )
+                found.append(Message(text=text, level=_text(item.get("level")), timestamp=_text(item.get("timestamp"))))
     return tuple(found)
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +29,7 @@ from offergate.report_csv import (
     ERROR,
     OTHER,
     WARNING,
+    FileOutputs,
     MessageGroup,
     Outputs,
     Problems,
@@ -36,7 +38,6 @@ from offergate.report_csv import (
     ReportHeader,
     ReportParser,
 )
-from offergate.report_writer import BackgroundWriter, QueuedFile
 from offergate.report_zip import (
     DECODE_ERRORS,
     MemberStream,
@@ -48,6 +49,9 @@ from offergate.report_zip import (
     open_member,
     reset_decode_errors,
 )
+
+ENCODER_PROCESS_BYTES = 16 * 1024 * 1024  # reports this large (unpacked) are encoded in a worker process
+DEFAULT_LIMITS = ReportLimits()
 
 __all__ = [
     "MessageGroup",
@@ -81,7 +85,7 @@ def read_report(
     ignore_warnings: bool = False,
     csv_out: Path | None = None,
     json_out: Path | None = None,
-    limits: ReportLimits = ReportLimits(),
+    limits: ReportLimits = DEFAULT_LIMITS,
 ) -> ReportDigest:
     """Read the report in one streaming pass; raise ReportError when it cannot be read.
 
@@ -93,7 +97,14 @@ def read_report(
     try:
         member = open_member(Path(zip_path), limits)
         try:
-            return _read(member, max(max_items, 0), ignore_warnings, csv_out, json_out, limits)
+            return _read(
+                member,
+                max_items=max(max_items, 0),
+                ignore_warnings=ignore_warnings,
+                csv_out=csv_out,
+                json_out=json_out,
+                limits=limits,
+            )
         finally:
             member.close()
     except ReportError:
@@ -105,6 +116,7 @@ def read_report(
 
 def _read(
     member: OpenMember,
+    *,
     max_items: int,
     ignore_warnings: bool,
     csv_out: Path | None,
@@ -115,16 +127,16 @@ def _read(
     problems = Problems()
     stream = member.stream(limits, progress)
     reset_decode_errors()
-    with io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="") as text:
-        with _field_limit(limits.max_field_bytes):
-            parser = ReportParser(
-                csv.reader(text), progress, problems, limits.max_field_bytes, lambda: stream.unpacked
-            )
-            header = parser.preamble(display_name(member.info.filename))
-            with _output_files(csv_out, json_out) as outputs:
-                body = parser.body(outputs, max_items, ignore_warnings)
-                if outputs is not None:
-                    outputs.finish()
+    with (
+        io.TextIOWrapper(stream, encoding="utf-8", errors=DECODE_ERRORS, newline="") as text,
+        _field_limit(limits.max_field_bytes),
+    ):
+        parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes, lambda: stream.unpacked)
+        header = parser.preamble(display_name(member.info.filename))
+        with _output_files(csv_out, json_out, member.info.file_size) as outputs:
+            body = parser.body(outputs, max_items, ignore_warnings)
+            if outputs is not None:
+                outputs.finish()
     _note_decoding(stream, problems)
     totals = body.tally.totals()
     return ReportDigest(
@@ -158,35 +170,50 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 
 @contextmanager
-def _output_files(csv_out: Path | None, json_out: Path | None) -> Iterator[Outputs | None]:
-    """Open the output files, written on a worker thread; on any failure stop the worker,
-    close and delete the files, so nothing misleading stays."""
+def _output_files(csv_out: Path | None, json_out: Path | None, size_hint: int) -> Iterator[Outputs | None]:
+    """Open the output files; on any failure stop the encoder, close and delete the files, so
+    nothing misleading stays."""
     if csv_out is None and json_out is None:
         yield None
         return
     opened: list[tuple[Path, BinaryIO]] = []
-    writer: BackgroundWriter | None = None
+    outputs: Outputs | None = None
     try:
         files = [_create(path, opened) if path is not None else None for path in (csv_out, json_out)]
-        writer = BackgroundWriter()
-        queued = [QueuedFile(handle, writer) if handle is not None else None for handle in files]
-        yield Outputs(queued[0], queued[1])
-        writer.close()
+        outputs = _start_outputs(files[0], files[1], size_hint)
+        yield outputs
         for _, handle in opened:
             handle.close()
     except BaseException:
-        if writer is not None:
-            try:
-                writer.close()
-            except Exception:  # noqa: BLE001, S110 - the first error is the one to report
-                pass
+        if outputs is not None:
+            outputs.abort()
         for path, handle in opened:
-            handle.close()
+            with suppress(OSError):  # a full disk fails the close too; the first error is the one to report
+                handle.close()
             path.unlink(missing_ok=True)
         raise
 
 
+def _start_outputs(csv_file: BinaryIO | None, json_file: BinaryIO | None, size_hint: int) -> Outputs:
+    """A worker process encodes a large report's copies when there is a second core for it."""
+    if os.name == "posix" and size_hint >= ENCODER_PROCESS_BYTES and _cores() > 1:
+        from offergate.report_encoder import EncoderProcess
+
+        try:
+            return EncoderProcess(csv_file, json_file)
+        except OSError:
+            pass  # no worker (no processes left, no interpreter): encode here
+    return FileOutputs(csv_file, json_file)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _create(path: Path, opened: list[tuple[Path, BinaryIO]]) -> BinaryIO:
-    handle: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by _output_files
+    handle: BinaryIO = path.open("wb")
     opened.append((path, handle))
     return handle

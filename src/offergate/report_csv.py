@@ -5,9 +5,10 @@ Rows are taken from csv.reader in chunks. Per chunk, counting is done by C-level
 per group are looked at one by one. Output rows are encoded a whole chunk at a time: each
 row's fields are joined with NUL (which the byte stream never contains) and the rows with
 U+0001 into one string; the CSV text comes from it by a few whole-chunk replaces, the JSON
-text by one %-format that puts each field's key in place. Rows that do not fit that scheme
-(a `;` outside the offer snippet, more than eight snippet parts, a U+0001 in a field) are
-encoded one by one, to the same bytes.
+text by one split at the separators with each field's key put between the pieces. Rows that
+do not fit that scheme (a `;` outside the offer snippet, more than eight snippet parts, a
+U+0001 in a field) are encoded one by one, to the same bytes. The joining happens where the
+rows are parsed; the encoding and writing may happen in a worker process (report_encoder).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
+from itertools import compress, islice
 from operator import itemgetter, not_
 from typing import Protocol
 
@@ -57,7 +58,8 @@ _TYPE = itemgetter(2)
 _SNIPPET = itemgetter(4)
 _FIVE = {WIDTH}
 _SEMICOLONS = SNIPPET_PARTS - 1
-_JSON_SEPARATORS = tuple(f'", "{key}": "'.encode() for key in JSON_KEYS[1:]) + (
+_JSON_SEPARATORS = (
+    *(f'", "{key}": "'.encode() for key in JSON_KEYS[1:]),
     f'"}},\n{{"{JSON_KEYS[0]}": "'.encode(),
 )
 _JSON_START = f'{{"{JSON_KEYS[0]}": "'.encode()
@@ -256,7 +258,7 @@ def encode_row(row: Row) -> tuple[bytes, bytes]:
     """One row as a CSV line and a JSON object, the slow way (the bulk path's reference)."""
     fields = row_fields(row)
     line = '"' + '","'.join(neutralise(value).replace('"', '""') for value in fields) + '"\r\n'
-    return line.encode(), json.dumps(dict(zip(JSON_KEYS, fields)), ensure_ascii=False).encode()
+    return line.encode(), json.dumps(dict(zip(JSON_KEYS, fields, strict=True)), ensure_ascii=False).encode()
 
 
 def _bulk_ready(row: Row) -> Row | None:
@@ -273,11 +275,28 @@ def _joined(rows: list[Row]) -> bytes:
     return _ROW_END.join(map("\0".join, rows)).encode()
 
 
+def _split_joined(joined: bytes) -> list[Row]:
+    """The rows back from their joined form (whose fields hold no NUL and no U+0001)."""
+    return [row.split("\0") for row in joined.decode().split(_ROW_END)]
+
+
 def encode_rows(rows: list[Row], want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
     """CSV lines and JSON objects (joined by ",\\n") for rows of exactly five fields."""
     joined = _joined(rows)
-    if joined.translate(None, _NOT_SEPARATOR) == (_SKELETON_ROW * len(rows))[:-1]:
-        return _bulk(joined, len(rows), want_csv, want_json)
+    if joined.count(b"\1") == len(rows) - 1:  # no U+0001 inside a field
+        return encode_joined(joined, len(rows), want_csv, want_json)
+    return _encode_mixed(rows, want_csv, want_json)
+
+
+def encode_joined(joined: bytes, rows: int, want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
+    """encode_rows for rows already joined (fields by NUL, rows by U+0001, none inside a field)."""
+    if joined.translate(None, _NOT_SEPARATOR) == (_SKELETON_ROW * rows)[:-1]:
+        return _bulk(joined, rows, want_csv, want_json)
+    return _encode_mixed(_split_joined(joined), want_csv, want_json)
+
+
+def _encode_mixed(rows: list[Row], want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
+    """Runs of rows that fit the bulk scheme go the bulk way, the others one by one."""
     csv_parts: list[bytes] = []
     json_parts: list[bytes] = []
     run: list[Row] = []
@@ -306,26 +325,55 @@ class Sink(Protocol):
 
 
 class Outputs:
-    """The CSV and JSON copies of the rows, written as they stream."""
+    """Where the rows' CSV and JSON copies go. `write` joins a chunk's rows into one byte
+    string (cheap); `put_joined` encodes and writes it, here (FileOutputs) or in a worker
+    process (report_encoder.EncoderProcess)."""
+
+    want_csv = True
+    want_json = True
+
+    def write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        joined = _joined(rows)
+        if joined.count(b"\1") == len(rows) - 1:  # no U+0001 inside a field
+            self.put_joined(joined, len(rows))
+        else:
+            self.put_encoded(*_encode_mixed(rows, self.want_csv, self.want_json))
+
+    def put_joined(self, joined: bytes, rows: int) -> None:
+        self.put_encoded(*encode_joined(joined, rows, self.want_csv, self.want_json))
+
+    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last rows: complete the files."""
+
+    def abort(self) -> None:
+        """After an error: stop, leaving the files to be deleted."""
+
+
+class FileOutputs(Outputs):
+    """The CSV and JSON copies, encoded and written in this process as the rows stream."""
 
     def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
         self._csv = csv_file
         self._json = json_file
+        self.want_csv = csv_file is not None
+        self.want_json = json_file is not None
         self._first = True
         if csv_file is not None:
             csv_file.write(CSV_HEADER)
         if json_file is not None:
             json_file.write(b"[")
 
-    def write(self, rows: list[Row]) -> None:
-        if not rows:
-            return
-        text, objects = encode_rows(rows, self._csv is not None, self._json is not None)
+    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
         if self._csv is not None:
-            self._csv.write(text)
+            self._csv.write(csv_text)
         if self._json is not None:
             self._json.write(b"\n" if self._first else b",\n")
-            self._json.write(objects)
+            self._json.write(json_text)
         self._first = False
 
     def finish(self) -> None:
@@ -479,7 +527,7 @@ class ReportParser:
 
     def _header(self, names: Row, values: Row) -> ReportHeader:
         padded = values + [""] * len(names)
-        found = {normalise_name(name): value.strip() for name, value in zip(names, padded)}
+        found = {normalise_name(name): value.strip() for name, value in zip(names, padded, strict=False)}
         missing = [name for name in HEADER_COLUMNS if normalise_name(name) not in found]
         if missing:
             self._problems.add(f"the report's catalog header lacks {', '.join(missing)}")

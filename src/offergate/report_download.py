@@ -110,9 +110,11 @@ def _stream_to_file(response: requests.Response, destination: Path, max_bytes: i
         ) from None
     except (requests.RequestException, u3.HTTPError) as exc:
         destination.unlink(missing_ok=True)
-        what = "could not be decompressed" if isinstance(
-            exc, (requests.exceptions.ContentDecodingError, u3.DecodeError)
-        ) else "broke off"
+        what = (
+            "could not be decompressed"
+            if isinstance(exc, (requests.exceptions.ContentDecodingError, u3.DecodeError))
+            else "broke off"
+        )
         raise ApiError(
             SERVICE, f"the download {what} after {size} bytes ({type(exc).__name__})", transient=True
         ) from None

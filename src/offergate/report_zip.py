@@ -15,10 +15,11 @@ import os
 import re
 import struct
 import threading
-import zlib
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -185,14 +186,16 @@ def _member_span(fp: BinaryIO, info: zipfile.ZipInfo, file_size: int) -> tuple[i
     if info.flag_bits & 0x8:
         end += 12  # the data descriptor that follows the data (at least 12 bytes)
     if end > file_size:
-        raise ReportError(f"the report ZIP archive is truncated: member {display_name(info.filename)} runs past its end")
+        raise ReportError(
+            f"the report ZIP archive is truncated: member {display_name(info.filename)} runs past its end"
+        )
     return info.header_offset, end
 
 
 def _check_overlaps(fp: BinaryIO, infos: list[zipfile.ZipInfo], directory: _Directory, file_size: int) -> None:
     """Members must not share bytes with each other or with the central directory."""
     spans = sorted((*_member_span(fp, info, file_size), info.filename) for info in infos)
-    for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
+    for (_, end, name), (start, _, other) in pairwise(spans):
         if start < end:
             raise ReportError(
                 f"the report ZIP archive has overlapping members ({display_name(name)} and "
@@ -272,7 +275,9 @@ class MemberStream(io.BufferedIOBase):
         self.nul_replaced = False
         self.utf16 = False
         self._source = source
-        self._limit = min(limits.max_uncompressed_bytes, max(RATIO_FLOOR_BYTES, int(limits.max_ratio * compressed_size)))
+        self._limit = min(
+            limits.max_uncompressed_bytes, max(RATIO_FLOOR_BYTES, int(limits.max_ratio * compressed_size))
+        )
         self._limits = limits
         self._progress = progress
         self._last_progress = -1
@@ -291,7 +296,7 @@ class MemberStream(io.BufferedIOBase):
                 close()
         super().close()
 
-    def read1(self, size: int = -1, /) -> bytes:
+    def read1(self, _size: int = -1, /) -> bytes:
         """The next piece of the member, of any size: b"" only at its end."""
         return self._next()
 
@@ -423,7 +428,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, Va
 def open_member(zip_path: Path, limits: ReportLimits) -> OpenMember:
     """Open and validate the report archive; return its CSV member, ready to stream."""
     try:
-        fp: BinaryIO = open(zip_path, "rb")  # noqa: SIM115 - closed by OpenMember.close or below
+        fp: BinaryIO = Path(zip_path).open("rb")  # noqa: SIM115 - closed by OpenMember.close or below
     except OSError as error:
         raise ReportError(f"the report file could not be opened: {error.strerror or type(error).__name__}") from None
     try:

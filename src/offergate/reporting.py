@@ -176,9 +176,7 @@ def render_summary(config: Config, outcome: Outcome, extra_notes: list[str] | No
             + (f", expecting {config.catalogs.expected_offers} offers" if config.catalogs.expected_offers else "")
             + "."
         )
-    settings.append(
-        f"Poll every {format_duration(config.poll_interval)}, timeout {format_duration(config.timeout)}."
-    )
+    settings.append(f"Poll every {format_duration(config.poll_interval)}, timeout {format_duration(config.timeout)}.")
     notes = [outcome.setup_error.describe()] if outcome.setup_error is not None else []
     notes += extra_notes or []
     sections = []

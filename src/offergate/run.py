@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from offergate import __version__, http
 from offergate.auth import (
@@ -14,13 +14,21 @@ from offergate.auth import (
     TokenProvider,
 )
 from offergate.clock import Clock, Deadline
-from offergate.config import AdsCredentials, AzureCredentials, CatalogSettings, Config, OfferSettings, OnPending
+from offergate.config import (
+    AdsCredentials,
+    AzureCredentials,
+    CatalogSettings,
+    Config,
+    OfferSettings,
+    OnPending,
+    PollStrategy,
+)
 from offergate.durations import format_duration
 from offergate.errors import ApiError, Cancelled, ExitCode
 from offergate.gate import Gate, Watcher
 from offergate.github import Runner
-from offergate.outcome import Outcome
 from offergate.offer_client import OfferClient, OfferWatcher, check_offer_ids
+from offergate.outcome import Outcome
 from offergate.signals import cancellable
 from offergate.verdict import Result
 from offergate.wording import plural
@@ -186,7 +194,8 @@ def group_title(config: Config) -> str:
         ids = config.catalogs.catalog_ids
         what = "every catalog" if ids is None else plural(len(ids), "catalog")
         watched.append(f"{what} of store {config.catalogs.merchant_id}")
+    adaptive = " (adaptive)" if config.poll_strategy is PollStrategy.ADAPTIVE and config.offers is not None else ""
     return (
-        f"Watching {' and '.join(watched)}, every {format_duration(config.poll_interval)}, "
+        f"Watching {' and '.join(watched)}, every {format_duration(config.poll_interval)}{adaptive}, "
         f"timeout {format_duration(config.timeout)}"
     )

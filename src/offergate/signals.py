@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Iterator
+from typing import Any
 
 from offergate.errors import Cancelled, ExitCode
 
 _CODES = {signal.SIGINT: ExitCode.CANCELLED_SIGINT, signal.SIGTERM: ExitCode.CANCELLED_SIGTERM}
 
 
-def _handler(signum: int, frame: FrameType | None) -> None:
+def _handler(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001 - a signal handler's signature
     for sig in _CODES:
         signal.signal(sig, signal.SIG_IGN)
     name = signal.Signals(signum).name

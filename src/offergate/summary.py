@@ -7,8 +7,8 @@ document is bounded so GitHub never drops it for being too large.
 from __future__ import annotations
 
 from offergate import markdown as md
-from offergate.durations import format_duration
 from offergate.catalog_verdict import CatalogObservation
+from offergate.durations import format_duration
 from offergate.gate import WatchState
 from offergate.offer_model import OfferStatus, Step, norm
 from offergate.verdict import Result
@@ -57,9 +57,7 @@ def offer_section(state: WatchState, display_text: str) -> str:
         parts.append("\n".join(f"> {md.escape_inline(d)}" for d in state.verdict.details))
     observation = state.observation
     if isinstance(observation, OfferStatus):
-        parts.append(
-            md.escape_inline(f"Offer status: {status_marker(observation.status)} {observation.status}")
-        )
+        parts.append(md.escape_inline(f"Offer status: {status_marker(observation.status)} {observation.status}"))
         if observation.steps:
             parts.append(step_table(observation.steps))
         else:
@@ -80,9 +78,7 @@ def step_table(steps: tuple[Step, ...]) -> str:
     for step in steps:
         latest = step.messages[-1].text if step.messages else ""
         progress = f"{step.progress}%" if step.progress is not None else ""
-        rows.append(
-            [step.label, f"{status_marker(step.status)} {step.status}", progress, step.estimated_time, latest]
-        )
+        rows.append([step.label, f"{status_marker(step.status)} {step.status}", progress, step.estimated_time, latest])
     return md.table(["Step", "Status", "Progress", "Estimated time", "Latest message"], rows)
 
 
@@ -122,13 +118,11 @@ def catalog_section(state: WatchState, report_dir: str, max_rows: int) -> str:
         parts.append(md.table(["Message", "Type", "Count", "Sample item ids"], groups))
     if len(digest.groups) > MAX_GROUP_ROWS:
         parts.append(md.escape_inline(f"{len(digest.groups) - MAX_GROUP_ROWS} more messages are in the report."))
-    items = [
-        [i.item_id, i.type, i.message, i.values, i.title, i.price, i.link] for i in digest.first_items[:max_rows]
-    ]
+    items = [[i.item_id, i.type, i.message, i.values, i.title, i.price, i.link] for i in digest.first_items[:max_rows]]
     if items:
         table = md.table(["Item id", "Type", "Message", "Values", "Title", "Price", "Link"], items)
         shown = len(items)
-        kept = digest.rows if digest.rows else shown
+        kept = digest.rows or shown
         left = max(0, kept - shown)
         note = f"\n\n{md.escape_inline(f'{left} more rows are left out here.')}" if left else ""
         parts.append(md.details(f"First {shown} rejected items", table + note))

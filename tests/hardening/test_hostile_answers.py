@@ -21,21 +21,33 @@ from tests.conftest import STORE, Harness, Run
 
 STATUS = r"/status$"
 JSON_TYPE = "application/json; charset=utf-8"
-OFFER_RUNNING = {"status": "running", "steps": [{"id": "displaycertify", "stepName": "Certification",
-                                                 "status": "inProgress"}]}
+OFFER_RUNNING = {
+    "status": "running",
+    "steps": [{"id": "displaycertify", "stepName": "Certification", "status": "inProgress"}],
+}
 OFFER_LIVE = {"status": "succeeded", "steps": []}
 
 
 def offer_run(harness: Harness, **inputs: str) -> Run:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
-    return harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h", "poll-interval": "10m",
-                                             **inputs}))
+    return harness.run(
+        harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h", "poll-interval": "10m", **inputs})
+    )
 
 
 def catalog_run(harness: Harness, content_format: str = "json", **inputs: str) -> Run:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    return harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "1h", "poll-interval": "10m",
-                                                 "content-format": content_format, **inputs}))
+    return harness.run(
+        harness.catalog_inputs(
+            **{
+                "catalog-id": "cat-1",
+                "timeout": "1h",
+                "poll-interval": "10m",
+                "content-format": content_format,
+                **inputs,
+            }
+        )
+    )
 
 
 def answer(harness: Harness, body: bytes | str, content_type: str = JSON_TYPE, times: int | None = None) -> None:
@@ -62,24 +74,39 @@ def assert_clear_error(run: Run, *phrases: str) -> None:
 
 DEEP = "[" * 5000 + "]" * 5000
 BAD_JSON = {
-    "html": ("<!DOCTYPE html><html><head><title>Gateway Login</title></head><body>x</body></html>",
-             "text/html", "an HTML page titled 'Gateway Login'"),
+    "html": (
+        "<!DOCTYPE html><html><head><title>Gateway Login</title></head><body>x</body></html>",
+        "text/html",
+        "an HTML page titled 'Gateway Login'",
+    ),
     "html-labelled-json": ("<html><body>Sign in</body></html>", JSON_TYPE, "an HTML page"),
     "empty": ("", JSON_TYPE, "an empty body"),
     "blank": (" \r\n ", JSON_TYPE, "an empty body"),
-    "truncated": ('{"status": "running", "steps": [{"id": "displaycertify", "status": ', JSON_TYPE,
-                  "JSON that ends early"),
+    "truncated": (
+        '{"status": "running", "steps": [{"id": "displaycertify", "status": ',
+        JSON_TYPE,
+        "JSON that ends early",
+    ),
     "invalid": ('{"status": running}', JSON_TYPE, "invalid JSON"),
     "xml-instead-of-json": ("<status>running</status>", "application/xml", "instead of JSON"),
     "deeply-nested": (DEEP, JSON_TYPE, "nested deeper than 200 levels"),
-    "nan": ('{"status": "running", "steps": [], "publishedCount": NaN, "rejectedCount": NaN}', JSON_TYPE,
-            "NaN or Infinity"),
+    "nan": (
+        '{"status": "running", "steps": [], "publishedCount": NaN, "rejectedCount": NaN}',
+        JSON_TYPE,
+        "NaN or Infinity",
+    ),
     "infinity": ('{"status": "running", "publishedCount": Infinity}', JSON_TYPE, "NaN or Infinity"),
-    "duplicate-keys": ('{"status": "failed", "status": "succeeded", "publishedCount": 1, "rejectedCount": 9, '
-                       '"rejectedCount": 0}', JSON_TYPE, "twice"),
+    "duplicate-keys": (
+        '{"status": "failed", "status": "succeeded", "publishedCount": 1, "rejectedCount": 9, "rejectedCount": 0}',
+        JSON_TYPE,
+        "twice",
+    ),
     "not-an-object": ("[1, 2, 3]", JSON_TYPE, "wrong shape"),
-    "not-utf8": (b'{"status": "\xff\xfe running"}'.decode("latin-1"), "application/json; charset=latin-1",
-                 "not valid UTF-8"),
+    "not-utf8": (
+        b'{"status": "\xff\xfe running"}'.decode("latin-1"),
+        "application/json; charset=latin-1",
+        "not valid UTF-8",
+    ),
 }
 
 
@@ -118,8 +145,17 @@ def test_offer_steps_of_the_wrong_type_are_exit_4(harness: Harness, body: object
 def test_offer_wrong_types_that_are_harmless_are_accepted_leniently(harness: Harness) -> None:
     """Lenient: null steps, a number for a status, a string for a progress: shown as they are, pending."""
     answer(harness, json.dumps({"status": 42, "steps": None}), times=1)
-    answer(harness, json.dumps({"status": "running", "steps": [{"id": "displaycertify", "stepName": "Certification",
-                                                                "status": None, "progressPercentage": "40"}]}))
+    answer(
+        harness,
+        json.dumps(
+            {
+                "status": "running",
+                "steps": [
+                    {"id": "displaycertify", "stepName": "Certification", "status": None, "progressPercentage": "40"}
+                ],
+            }
+        ),
+    )
     run = offer_run(harness, timeout="30m")
     assert run.exit_code == 3, run.log
     assert "offer 42" in run.log
@@ -127,8 +163,15 @@ def test_offer_wrong_types_that_are_harmless_are_accepted_leniently(harness: Har
 
 
 def test_offer_unknown_statuses_are_shown_as_they_are_and_treated_as_in_progress(harness: Harness) -> None:
-    answer(harness, json.dumps({"status": "Frobnicating", "steps": [
-        {"id": "displaycertify", "stepName": "Certification", "status": "Recalibrating"}]}))
+    answer(
+        harness,
+        json.dumps(
+            {
+                "status": "Frobnicating",
+                "steps": [{"id": "displaycertify", "stepName": "Certification", "status": "Recalibrating"}],
+            }
+        ),
+    )
     run = offer_run(harness, timeout="30m")
     assert run.exit_code == 3, run.log
     assert run.outputs["result"] == "pending"
@@ -162,8 +205,13 @@ def test_catalog_counts_of_the_wrong_type_are_exit_4(harness: Harness, body: obj
 
 def test_catalog_counts_as_digit_strings_and_null_are_accepted(harness: Harness) -> None:
     """Lenient: "12" is 12, null or missing is 0; a report URL that is not a string is ignored."""
-    answer(harness, json.dumps({"catalogId": 77, "publishedCount": "12", "rejectedCount": None,
-                                "rejectionReportUrl": {"href": "x"}}), content_type="text/plain")
+    answer(
+        harness,
+        json.dumps(
+            {"catalogId": 77, "publishedCount": "12", "rejectedCount": None, "rejectionReportUrl": {"href": "x"}}
+        ),
+        content_type="text/plain",
+    )
     run = catalog_run(harness, timeout="0")
     assert run.exit_code == 0, run.log
     assert (run.outputs["published-count"], run.outputs["rejected-count"]) == ("12", "0")
@@ -173,14 +221,19 @@ XML_TYPE = "application/xml; charset=utf-8"
 BAD_XML = {
     "html": ("<!DOCTYPE html><html><body>Sign in</body></html>", "text/html", "an HTML page instead of XML"),
     "empty": ("", XML_TYPE, "an empty body instead of XML"),
-    "truncated": ("<catalogStatus><catalog_id>cat-1</catalog_id><published_count>1", XML_TYPE,
-                  "not well-formed XML"),
+    "truncated": ("<catalogStatus><catalog_id>cat-1</catalog_id><published_count>1", XML_TYPE, "not well-formed XML"),
     "json-instead-of-xml": ('{"publishedCount": 1}', JSON_TYPE, "not well-formed XML"),
     "wrong-root": ("<errorPage><message>down</message></errorPage>", XML_TYPE, "not <catalogStatus>"),
-    "word-count": ("<catalogStatus><published_count>many</published_count></catalogStatus>", XML_TYPE,
-                   "'published_count' is not a count: 'many'"),
-    "bad-encoding": ('<?xml version="1.0" encoding="no-such-encoding"?><catalogStatus/>', XML_TYPE,
-                     "not well-formed XML"),
+    "word-count": (
+        "<catalogStatus><published_count>many</published_count></catalogStatus>",
+        XML_TYPE,
+        "'published_count' is not a count: 'many'",
+    ),
+    "bad-encoding": (
+        '<?xml version="1.0" encoding="no-such-encoding"?><catalogStatus/>',
+        XML_TYPE,
+        "not well-formed XML",
+    ),
 }
 
 
@@ -195,8 +248,11 @@ def test_catalog_xml_status_unusable_at_the_start_is_exit_4(harness: Harness, ca
 
 def test_catalog_xml_under_a_wrong_content_type_is_accepted(harness: Harness) -> None:
     """Lenient: well-formed XML with the right root is read whatever its label."""
-    answer(harness, "<catalogStatus><published_count>5</published_count><rejected_count>0</rejected_count>"
-                    "</catalogStatus>", content_type="text/plain")
+    answer(
+        harness,
+        "<catalogStatus><published_count>5</published_count><rejected_count>0</rejected_count></catalogStatus>",
+        content_type="text/plain",
+    )
     run = catalog_run(harness, "xml", timeout="0")
     assert run.exit_code == 0, run.log
     assert run.outputs["published-count"] == "5"
@@ -227,6 +283,6 @@ def test_offer_unusable_answers_mid_wait_end_the_wait_after_three_in_a_row(harne
 def test_catalog_unusable_answer_mid_wait_is_tried_again(harness: Harness, content_format: str) -> None:
     passthrough(harness, 1)
     answer(harness, "", JSON_TYPE if content_format == "json" else XML_TYPE, times=1)
-    run = catalog_run(harness, content_format, **{"timeout": "30m"})
+    run = catalog_run(harness, content_format, timeout="30m")
     assert run.exit_code == 0, run.log  # pending at the deadline with rejections within the limit: passed
     assert "an empty body" in run.log and "will try again at the next poll" in run.log

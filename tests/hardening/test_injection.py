@@ -68,36 +68,58 @@ def offer_status_body(status: str, steps: list[dict[str, Any]], top: list[str] =
             "status": status,
             "messages": [message(t) for t in top],
             "steps": steps,
-            "previewLinks": [{"displayText": "<img src=x>", "uri": "javascript:alert(1)"},
-                             {"displayText": "@team ok", "uri": "https://ok.example/preview"}],
+            "previewLinks": [
+                {"displayText": "<img src=x>", "uri": "javascript:alert(1)"},
+                {"displayText": "@team ok", "uri": "https://ok.example/preview"},
+            ],
             "liveLinks": [],
         }
     ).encode()
 
 
 def step(step_id: str, name: str, status: str, messages: list[str], estimated: str = "< 1 day") -> dict[str, Any]:
-    return {"id": step_id, "stepName": name, "description": name, "status": status, "estimatedTimeFrame": estimated,
-            "progressPercentage": 50, "messages": [message(t) for t in messages]}
+    return {
+        "id": step_id,
+        "stepName": name,
+        "description": name,
+        "status": status,
+        "estimatedTimeFrame": estimated,
+        "progressPercentage": 50,
+        "messages": [message(t) for t in messages],
+    }
 
 
 def evil_steps() -> list[dict[str, Any]]:
     """One step per hostile text: in its name, its estimated time and its latest message."""
-    return [step(f"step-{i}", text, "rejected" if i == 0 else "notStarted", ["before", text], estimated=text)
-            for i, text in enumerate(EVIL)]
+    return [
+        step(f"step-{i}", text, "rejected" if i == 0 else "notStarted", ["before", text], estimated=text)
+        for i, text in enumerate(EVIL)
+    ]
 
 
 def inject_offer_status(harness: Harness, body: bytes) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
-    harness.sandbox.inject(method="GET", path=r"/status$", status=200, body=body, content_type="application/json",
-                           times=None)
+    harness.sandbox.inject(
+        method="GET", path=r"/status$", status=200, body=body, content_type="application/json", times=None
+    )
 
 
 def evil_rows(count: int = 1) -> list[ReportRow]:
     rows = []
     for n in range(count):
         for i, text in enumerate(EVIL):
-            rows.append(ReportRow(item_id=f"{text}-{n}", message=text, type="Error" if i % 2 else "Warning",
-                                  values=text, title=text, product_type=text, link=text, price=text))
+            rows.append(
+                ReportRow(
+                    item_id=f"{text}-{n}",
+                    message=text,
+                    type="Error" if i % 2 else "Warning",
+                    values=text,
+                    title=text,
+                    product_type=text,
+                    link=text,
+                    price=text,
+                )
+            )
     return rows
 
 
@@ -161,7 +183,8 @@ def test_report_text_runs_no_workflow_command(harness: Harness) -> None:
     assert run.exit_code == 1, run.log
     assert harness.sandbox.report_urls_issued, "the report was never offered"
     assert_runner_runs_only_our_commands(
-        run, known_masks(harness, STORE["developer_token"], "ads-refresh-token-value-1"))
+        run, known_masks(harness, STORE["developer_token"], "ads-refresh-token-value-1")
+    )
     assert run.outputs["result"] == "failed"
     assert json.loads(run.outputs["catalogs"])[0]["result"] == "failed"
     annotations = [line for line in run.log.splitlines() if line.startswith(("::error", "::warning"))]
@@ -204,11 +227,28 @@ def test_catalog_ids_with_delimiters_flow_into_the_catalogs_output(harness: Harn
 
 def tables(html: str) -> list[list[list[str]]]:
     """Each rendered table as rows of cell texts."""
-    return [Html(chunk).rows for chunk in re.findall(r"<table>.*?</table>", html, flags=re.S)]
+    return [Html(chunk).rows for chunk in re.findall(r"<table>.*?</table>", html, flags=re.DOTALL)]
 
 
-ALLOWED_TAGS = {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "blockquote",
-                "a", "br", "em", "strong", "code"}
+ALLOWED_TAGS = {
+    "h2",
+    "h3",
+    "p",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "details",
+    "summary",
+    "blockquote",
+    "a",
+    "br",
+    "em",
+    "strong",
+    "code",
+}
 
 
 def assert_no_injected_markup(html: str) -> None:
@@ -244,8 +284,11 @@ def test_offer_summary_renders_with_its_table_shape_and_no_injected_markup(harne
 def test_catalog_summary_renders_with_its_table_shape_and_no_injected_markup(harness: Harness) -> None:
     rows = evil_rows()
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed", report_rows=rows)
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0",
-                                                "max-table-rows": "100"}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0", "max-table-rows": "100"}
+        )
+    )
     assert run.exit_code == 1, run.log
     html = render(run.summary)
     assert_no_injected_markup(html)
@@ -266,13 +309,16 @@ def annotation_counts(run: Run) -> dict[str, int]:
 
 def test_summary_over_one_mebibyte_is_cut_with_a_note(harness: Harness) -> None:
     long_text = "x" * 290
-    steps = [step(f"s{i}", f"{long_text} {i}", "rejected", [f"{long_text} message {i}"], estimated=long_text)
-             for i in range(900)]
+    steps = [
+        step(f"s{i}", f"{long_text} {i}", "rejected", [f"{long_text} message {i}"], estimated=long_text)
+        for i in range(900)
+    ]
     body = offer_status_body("failed", steps)
     for n in range(3):
         harness.sandbox.add_offer("contoso", f"offer-{n}", scenario="stuck")
-    harness.sandbox.inject(method="GET", path=r"/status$", status=200, body=body, content_type="application/json",
-                           times=None)
+    harness.sandbox.inject(
+        method="GET", path=r"/status$", status=200, body=body, content_type="application/json", times=None
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "offer-0,offer-1,offer-2", "timeout": "0"}))
     assert run.exit_code == 1, run.log
     size = len(run.files.summary.read_bytes())
@@ -310,8 +356,9 @@ def test_at_most_ten_annotations_per_level_for_many_catalog_reasons(harness: Har
 
 @pytest.mark.parametrize("text", COMMAND_INJECTIONS)
 def test_each_command_injection_alone_in_a_failure_message(harness: Harness, text: str) -> None:
-    inject_offer_status(harness, offer_status_body("failed", [step("cert", "Certification", "rejected", [text])],
-                                                   top=[text]))
+    inject_offer_status(
+        harness, offer_status_body("failed", [step("cert", "Certification", "rejected", [text])], top=[text])
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "0"}))
     assert run.exit_code == 1
     assert_runner_runs_only_our_commands(run, known_masks(harness, APP["client_secret"]))

@@ -27,8 +27,14 @@ def answers(harness: Harness, path: str, *bodies: object) -> None:
     """The next status calls answer these bodies in order (the last one from then on)."""
     for i, body in enumerate(bodies):
         last = i == len(bodies) - 1
-        harness.sandbox.inject(method="GET", path=path, status=200, body=json.dumps(body), content_type=JSON_TYPE,
-                               times=None if last else 1)
+        harness.sandbox.inject(
+            method="GET",
+            path=path,
+            status=200,
+            body=json.dumps(body),
+            content_type=JSON_TYPE,
+            times=None if last else 1,
+        )
 
 
 def passthrough(harness: Harness, path: str, times: int) -> None:
@@ -41,14 +47,16 @@ def offer(status: str, **steps: str) -> dict[str, object]:
 
 def offer_run(harness: Harness, scenario: str = "stuck", **inputs: str) -> Run:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario=scenario)
-    return harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1d", "poll-interval": "10m",
-                                             **inputs}))
+    return harness.run(
+        harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1d", "poll-interval": "10m", **inputs})
+    )
 
 
 def catalog_run(harness: Harness, **inputs: str) -> Run:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    return harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "1d", "poll-interval": "10m",
-                                                 **inputs}))
+    return harness.run(
+        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "1d", "poll-interval": "10m", **inputs})
+    )
 
 
 def change_lines(run: Run, key: str) -> list[str]:
@@ -60,7 +68,8 @@ def change_lines(run: Run, key: str) -> list[str]:
 
 def test_offer_step_complete_then_in_progress_again_then_failed_fails(harness: Harness) -> None:
     answers(
-        harness, OFFER_STATUS,
+        harness,
+        OFFER_STATUS,
         offer("running", certification="Complete", provisioning="InProgress"),
         offer("running", certification="InProgress", provisioning="NotStarted"),
         offer("failed", certification="Rejected", provisioning="NotStarted"),
@@ -77,7 +86,8 @@ def test_offer_step_complete_then_in_progress_again_then_failed_fails(harness: H
 def test_offer_signoff_step_that_goes_back_is_judged_on_the_latest_answer(harness: Harness) -> None:
     """No pass on an old answer: the sign-off step was never reached, and the step that went back is shown."""
     answers(
-        harness, OFFER_STATUS,
+        harness,
+        OFFER_STATUS,
         offer("running", certification="Complete", publishersignoff="InProgress"),
         offer("running", certification="InProgress", publishersignoff="NotStarted"),
     )
@@ -94,7 +104,8 @@ def test_offer_signoff_step_that_goes_back_is_judged_on_the_latest_answer(harnes
 def test_offer_idle_then_moving_then_idle_again_is_pending_not_nothing_to_wait_for(harness: Harness) -> None:
     """Gate bug fixed: a state that changed and came back counted as "never moved" (exit 1)."""
     answers(
-        harness, OFFER_STATUS,
+        harness,
+        OFFER_STATUS,
         offer("notStarted", certification="NotStarted"),
         offer("running", certification="InProgress"),
         offer("notStarted", certification="NotStarted"),
@@ -106,7 +117,8 @@ def test_offer_idle_then_moving_then_idle_again_is_pending_not_nothing_to_wait_f
 
 def test_catalog_counts_that_decrease_are_logged_and_the_latest_decides(harness: Harness) -> None:
     answers(
-        harness, CATALOG_STATUS,
+        harness,
+        CATALOG_STATUS,
         {"publishedCount": 40, "rejectedCount": 3},
         {"publishedCount": 10, "rejectedCount": 1},
         {"publishedCount": 60, "rejectedCount": 2},
@@ -123,7 +135,8 @@ def test_catalog_counts_that_decrease_are_logged_and_the_latest_decides(harness:
 
 def test_catalog_rejections_that_drop_then_rise_over_the_limit_fail(harness: Harness) -> None:
     answers(
-        harness, CATALOG_STATUS,
+        harness,
+        CATALOG_STATUS,
         {"publishedCount": 40, "rejectedCount": 4},
         {"publishedCount": 41, "rejectedCount": 1},
         {"publishedCount": 42, "rejectedCount": 9},
@@ -138,8 +151,14 @@ def test_catalog_rejections_that_drop_then_rise_over_the_limit_fail(harness: Har
 
 def test_offer_that_disappears_mid_wait_is_exit_4_with_the_apis_message(harness: Harness) -> None:
     passthrough(harness, OFFER_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=OFFER_STATUS, status=404, content_type=JSON_TYPE, times=None,
-                           body=b'{"error":{"code":"NotFound","message":"Offer vm-offer was not found."}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=OFFER_STATUS,
+        status=404,
+        content_type=JSON_TYPE,
+        times=None,
+        body=b'{"error":{"code":"NotFound","message":"Offer vm-offer was not found."}}',
+    )
     run = offer_run(harness)
     assert run.exit_code == 4, run.log
     assert run.outputs["result"] == "error"
@@ -151,9 +170,15 @@ def test_offer_that_disappears_mid_wait_is_exit_4_with_the_apis_message(harness:
 
 def test_catalog_that_disappears_mid_wait_is_exit_4_with_the_apis_message(harness: Harness) -> None:
     passthrough(harness, CATALOG_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=CATALOG_STATUS, status=404, content_type=JSON_TYPE, times=None,
-                           body=b'{"error":{"code":404,"message":"Catalog cat-1 was not found.",'
-                                b'"errors":[{"reason":"NotFound","message":"Catalog cat-1 was not found."}]}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=CATALOG_STATUS,
+        status=404,
+        content_type=JSON_TYPE,
+        times=None,
+        body=b'{"error":{"code":404,"message":"Catalog cat-1 was not found.",'
+        b'"errors":[{"reason":"NotFound","message":"Catalog cat-1 was not found."}]}}',
+    )
     run = catalog_run(harness)
     assert run.exit_code == 4, run.log
     errors = "\n".join(line for line in run.log.splitlines() if line.startswith("::error"))
@@ -163,8 +188,14 @@ def test_catalog_that_disappears_mid_wait_is_exit_4_with_the_apis_message(harnes
 
 
 def test_catalog_404_before_any_status_is_still_no_status_yet(harness: Harness) -> None:
-    harness.sandbox.inject(method="GET", path=CATALOG_STATUS, status=404, content_type=JSON_TYPE, times=2,
-                           body=b'{"error":{"code":404,"message":"no status yet"}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=CATALOG_STATUS,
+        status=404,
+        content_type=JSON_TYPE,
+        times=2,
+        body=b'{"error":{"code":404,"message":"no status yet"}}',
+    )
     run = catalog_run(harness)
     assert run.exit_code == 0, run.log
     assert "no review status yet (404)" in run.log
@@ -176,8 +207,14 @@ def test_catalog_404_before_any_status_is_still_no_status_yet(harness: Harness) 
 def test_offer_401_mid_wait_refreshes_once_and_the_wait_goes_on(harness: Harness) -> None:
     harness.sandbox.token_lifetime = 30 * 86400
     passthrough(harness, OFFER_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=OFFER_STATUS, status=401, content_type=JSON_TYPE, times=1,
-                           body=b'{"error":{"code":"Unauthorized","message":"The token has expired."}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=OFFER_STATUS,
+        status=401,
+        content_type=JSON_TYPE,
+        times=1,
+        body=b'{"error":{"code":"Unauthorized","message":"The token has expired."}}',
+    )
     answers(harness, OFFER_STATUS, offer("succeeded"))
     run = offer_run(harness, **{"wait-until": "live"})
     assert run.exit_code == 0, run.log  # the refused third call was repeated with a new token
@@ -189,8 +226,14 @@ def test_offer_401_mid_wait_refreshes_once_and_the_wait_goes_on(harness: Harness
 def test_offer_401_that_persists_after_the_refresh_is_a_clear_auth_error(harness: Harness) -> None:
     harness.sandbox.token_lifetime = 30 * 86400
     passthrough(harness, OFFER_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=OFFER_STATUS, status=401, content_type=JSON_TYPE, times=None,
-                           body=b'{"error":{"code":"Unauthorized","message":"The token has expired."}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=OFFER_STATUS,
+        status=401,
+        content_type=JSON_TYPE,
+        times=None,
+        body=b'{"error":{"code":"Unauthorized","message":"The token has expired."}}',
+    )
     run = offer_run(harness)
     assert run.exit_code == 4, run.log
     errors = "\n".join(line for line in run.log.splitlines() if line.startswith("::error"))
@@ -205,9 +248,15 @@ def ads_tokens(harness: Harness) -> list[str]:
 
 def test_catalog_401_mid_wait_refreshes_once_and_the_wait_goes_on(harness: Harness) -> None:
     passthrough(harness, CATALOG_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=CATALOG_STATUS, status=401, content_type=JSON_TYPE, times=1,
-                           body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired"}],'
-                                b'"code":401,"message":"expired"}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=CATALOG_STATUS,
+        status=401,
+        content_type=JSON_TYPE,
+        times=1,
+        body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired"}],'
+        b'"code":401,"message":"expired"}}',
+    )
     run = catalog_run(harness, timeout="1h")
     assert run.exit_code == 0, run.log
     tokens = ads_tokens(harness)
@@ -216,9 +265,15 @@ def test_catalog_401_mid_wait_refreshes_once_and_the_wait_goes_on(harness: Harne
 
 def test_catalog_401_that_persists_after_the_refresh_is_a_clear_auth_error(harness: Harness) -> None:
     passthrough(harness, CATALOG_STATUS, 2)
-    harness.sandbox.inject(method="GET", path=CATALOG_STATUS, status=401, content_type=JSON_TYPE, times=None,
-                           body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired"}],'
-                                b'"code":401,"message":"expired"}}')
+    harness.sandbox.inject(
+        method="GET",
+        path=CATALOG_STATUS,
+        status=401,
+        content_type=JSON_TYPE,
+        times=None,
+        body=b'{"error":{"errors":[{"reason":"AuthenticationTokenExpired","message":"expired"}],'
+        b'"code":401,"message":"expired"}}',
+    )
     run = catalog_run(harness)
     assert run.exit_code == 4, run.log
     errors = "\n".join(line for line in run.log.splitlines() if line.startswith("::error"))

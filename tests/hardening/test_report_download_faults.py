@@ -34,8 +34,9 @@ SEED_ERRORS = 4  # the seed scenario's report: 4 errors, well under max-rejectio
 
 def catalog_run(harness: Harness, **inputs: str) -> Run:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "100",
-                                                **inputs}))
+    run = harness.run(
+        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "100", **inputs})
+    )
     assert "Traceback" not in run.log
     return run
 
@@ -88,7 +89,9 @@ def test_report_dripped_hits_the_download_time_limit(harness: Harness, monkeypat
     decided_from_the_counts(catalog_run(harness), "did not finish within 0.3 s")
 
 
-def test_declared_size_over_the_cap_is_refused_before_reading(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_declared_size_over_the_cap_is_refused_before_reading(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(report_download, "MAX_REPORT_BYTES", 100)
     decided_from_the_counts(catalog_run(harness), "over the 100-byte limit")
 
@@ -105,20 +108,28 @@ def test_gzip_bomb_stops_at_the_cap_on_decoded_bytes(harness: Harness, monkeypat
     monkeypatch.setattr(report_download, "MAX_REPORT_BYTES", 1_000_000)
     bomb = gzip.compress(b"\0" * 20_000_000)  # ~20 KB on the wire, 20 MB decoded
     assert len(bomb) < 100_000
-    harness.sandbox.inject(method="GET", path=REPORTS, kind="gzip", status=200, body=bomb,
-                           content_type="application/x-zip-compressed")
+    harness.sandbox.inject(
+        method="GET", path=REPORTS, kind="gzip", status=200, body=bomb, content_type="application/x-zip-compressed"
+    )
     decided_from_the_counts(catalog_run(harness), "over the 1000000-byte limit")
 
 
 def test_redirect_to_another_host_is_followed_without_credentials(harness: Harness) -> None:
     rows = [ReportRow(f"M-{n}", "Mirrored", "Error", "") for n in range(3)]
-    mirrored = build_report_zip(rows, catalog_name="Mirror", catalog_id="cat-1", store_id=STORE["merchant_id"],
-                                upload_time="2026-11-24T08:00:00Z")
-    harness.sandbox.add_route("GET", r"/mirror/report\.zip",
-                              lambda request, params: Response(200, mirrored, "application/x-zip-compressed"))
+    mirrored = build_report_zip(
+        rows,
+        catalog_name="Mirror",
+        catalog_id="cat-1",
+        store_id=STORE["merchant_id"],
+        upload_time="2026-11-24T08:00:00Z",
+    )
+    harness.sandbox.add_route(
+        "GET", r"/mirror/report\.zip", lambda request, params: Response(200, mirrored, "application/x-zip-compressed")
+    )
     port = harness.sandbox.url.rsplit(":", 1)[1]
-    harness.sandbox.inject(method="GET", path=REPORTS, status=302,
-                           headers={"Location": f"http://localhost:{port}/mirror/report.zip"})
+    harness.sandbox.inject(
+        method="GET", path=REPORTS, status=302, headers={"Location": f"http://localhost:{port}/mirror/report.zip"}
+    )
     run = catalog_run(harness)
     assert run.exit_code == 0, run.log
     assert entry(run)["errors"] == 3, run.log + run.summary_text  # read from the mirror

@@ -9,7 +9,6 @@ the sandbox.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -59,12 +58,15 @@ def run_with(harness: Harness, inputs: dict[str, str], variable: str, problem: s
 def test_broken_runner_file_warns_and_the_verdict_decides(
     harness: Harness, variable: str, problem: str, scenario: str, code: int, result: str
 ) -> None:
-    if problem == "device-full" and not os.path.exists("/dev/full"):
+    if problem == "device-full" and not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     harness.sandbox.add_offer("contoso", "vm-offer", scenario=scenario)
     exit_code, log, files = run_with(
-        harness, harness.app_inputs(**{"offer-id": "vm-offer", "wait-until": "live", "timeout": "1d",
-                                       "poll-interval": "1h"}), variable, problem)
+        harness,
+        harness.app_inputs(**{"offer-id": "vm-offer", "wait-until": "live", "timeout": "1d", "poll-interval": "1h"}),
+        variable,
+        problem,
+    )
     assert exit_code == code, log
     warnings = [line for line in log.splitlines() if line.startswith("::warning title=offergate::")]
     assert len(warnings) == 1, log  # one warning, however many outputs were set

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-import warnings
 import subprocess
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 import pytest
@@ -71,15 +71,24 @@ class Written:
 def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
     files = StepFiles(tmp_path)
     given = {
-        "publisher-id": "contoso", "offer-id": "vm-offer", "azure-tenant-id": TENANT, "azure-client-id": CLIENT_ID,
-        "azure-client-secret": CLIENT_SECRET, "authority-url": sandbox.url, "marketplace-url": sandbox.url,
-        "merchant-id": MERCHANT, "catalog-id": "cat-1", "developer-token": DEVELOPER_TOKEN,
-        "ads-client-id": ADS_CLIENT_ID, "ads-refresh-token": REFRESH_TOKEN, "content-api-url": sandbox.content_api_url,
+        "publisher-id": "contoso",
+        "offer-id": "vm-offer",
+        "azure-tenant-id": TENANT,
+        "azure-client-id": CLIENT_ID,
+        "azure-client-secret": CLIENT_SECRET,
+        "authority-url": sandbox.url,
+        "marketplace-url": sandbox.url,
+        "merchant-id": MERCHANT,
+        "catalog-id": "cat-1",
+        "developer-token": DEVELOPER_TOKEN,
+        "ads-client-id": ADS_CLIENT_ID,
+        "ads-refresh-token": REFRESH_TOKEN,
+        "content-api-url": sandbox.content_api_url,
         "timeout": "0",
     }
     given.update(inputs)
     env = runner_env(given, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"})
-    result = subprocess.run(command(), env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(command(), check=False, env=env, capture_output=True, text=True, timeout=30)
     return Written(result.returncode, result.stdout, result.stderr, files)
 
 
@@ -108,8 +117,7 @@ def assert_no_secret_written(written: Written, sandbox: Sandbox) -> None:
 
 def test_refused_tokens_leak_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
     body = f'{{"error":{{"code":"Unauthorized","message":"token {CLIENT_SECRET} {DEVELOPER_TOKEN} refused"}}}}'
-    sandbox.inject(method="GET", path=r"/status$", status=401, body=body, content_type="application/json",
-                   times=None)
+    sandbox.inject(method="GET", path=r"/status$", status=401, body=body, content_type="application/json", times=None)
     written = run_action(sandbox, tmp_path)
     assert written.code == 4, written.stdout + written.stderr
     assert len(sandbox.tokens_issued) >= 2  # both gates got (and renewed) access tokens
@@ -128,7 +136,12 @@ def test_500_forever_with_a_short_timeout_leaks_nothing(sandbox: Sandbox, tmp_pa
 
 def test_report_download_failure_leaks_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.inject(method="GET", path=r"^/reports/", kind="reset", times=None)
-    written = run_action(sandbox, tmp_path, timeout="1s", **{"offer-id": "", "publisher-id": "", "max-rejections": "1000", "poll-interval": "1s"})
+    written = run_action(
+        sandbox,
+        tmp_path,
+        timeout="1s",
+        **{"offer-id": "", "publisher-id": "", "max-rejections": "1000", "poll-interval": "1s"},
+    )
     assert sandbox.report_urls_issued, "no report URL was offered"
     assert any("/reports/" in r.path for r in sandbox.requests), "the report was never asked for"
     assert written.code == 0, written.stdout + written.stderr  # the verdict comes from the counts
@@ -137,9 +150,20 @@ def test_report_download_failure_leaks_nothing(sandbox: Sandbox, tmp_path: Path)
 
 
 def test_report_download_500_with_the_url_echoed_leaks_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
-    sandbox.inject(method="GET", path=r"^/reports/", status=500, body="failed: see ?token= in your URL",
-                   content_type="text/plain", times=None)
-    written = run_action(sandbox, tmp_path, timeout="1s", **{"offer-id": "", "publisher-id": "", "max-rejections": "1000", "poll-interval": "1s"})
+    sandbox.inject(
+        method="GET",
+        path=r"^/reports/",
+        status=500,
+        body="failed: see ?token= in your URL",
+        content_type="text/plain",
+        times=None,
+    )
+    written = run_action(
+        sandbox,
+        tmp_path,
+        timeout="1s",
+        **{"offer-id": "", "publisher-id": "", "max-rejections": "1000", "poll-interval": "1s"},
+    )
     assert written.code == 0, written.stdout + written.stderr
     assert_no_secret_written(written, sandbox)
 
@@ -156,8 +180,9 @@ def elsewhere() -> Iterator[Sandbox]:
 def test_content_api_redirect_to_another_host_carries_no_credentials(harness: Harness, elsewhere: Sandbox) -> None:
     harness.sandbox.add_catalog("123456", "cat-1", scenario="clean")
     target = f"{elsewhere.url}/shopping/v9.1/bmc/stores/123456/catalogs/cat-1/status"
-    harness.sandbox.inject(method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"",
-                           times=None)
+    harness.sandbox.inject(
+        method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"", times=None
+    )
     run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
     assert run.exit_code != 0
     assert elsewhere.requests, "the redirect was not followed at all"
@@ -168,8 +193,9 @@ def test_content_api_redirect_to_another_host_carries_no_credentials(harness: Ha
 def test_partner_api_redirect_to_another_host_carries_no_credentials(harness: Harness, elsewhere: Sandbox) -> None:
     harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
     target = f"{elsewhere.url}/api/publishers/contoso/offers/vm-offer/status?api-version=2017-10-31"
-    harness.sandbox.inject(method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"",
-                           times=None)
+    harness.sandbox.inject(
+        method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"", times=None
+    )
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "0"}))
     assert run.exit_code != 0
     assert elsewhere.requests, "the redirect was not followed at all"
@@ -193,7 +219,7 @@ def test_library_logs_warnings_and_a_crash_leak_nothing(
     def broken_run(self: object) -> None:
         token = harness.sandbox.tokens_issued[-1]
         logging.getLogger("urllib3.connectionpool").warning("Retrying after error: /x?token=%s&s=%s", token, secret)
-        warnings.warn(f"InsecureRequestWarning for https://h/?key={quote(secret, safe='')}", UserWarning)
+        warnings.warn(f"InsecureRequestWarning for https://h/?key={quote(secret, safe='')}", UserWarning, stacklevel=1)
         raise RuntimeError(f"boom with {secret} and {token}")
 
     monkeypatch.setattr("offergate.gate.Gate.run", broken_run)

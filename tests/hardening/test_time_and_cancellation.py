@@ -17,8 +17,8 @@ import re
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -72,9 +72,16 @@ def cancel(process: subprocess.Popen[str], sig: signal.Signals) -> tuple[str, fl
 def test_sigint_while_the_token_request_hangs(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
     sandbox.inject(method="POST", path=r"/oauth2/v2\.0/token$", kind="stall", seconds=30)
-    inputs = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-tenant-id": "tenant-1",
-              "azure-client-id": "app-1", "azure-client-secret": "app-secret-1", "authority-url": sandbox.url,
-              "marketplace-url": sandbox.url, "timeout": "1h"}
+    inputs = {
+        "publisher-id": "contoso",
+        "offer-id": "vm-offer",
+        "azure-tenant-id": "tenant-1",
+        "azure-client-id": "app-1",
+        "azure-client-secret": "app-secret-1",
+        "authority-url": sandbox.url,
+        "marketplace-url": sandbox.url,
+        "timeout": "1h",
+    }
     process, files = start(sandbox, tmp_path, inputs)
     wait_for_request(sandbox, r"/oauth2/v2\.0/token$", process)
     log, took = cancel(process, signal.SIGINT)
@@ -88,9 +95,17 @@ def test_sigint_while_the_token_request_hangs(sandbox: Sandbox, tmp_path: Path) 
 def test_sigterm_while_the_report_download_hangs(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.add_catalog("123456", "cat-1", scenario="seed")
     sandbox.inject(method="GET", path=r"^/reports/", kind="stall", seconds=30)
-    inputs = {"merchant-id": "123456", "catalog-id": "cat-1", "developer-token": "dev-token-1",
-              "ads-client-id": "ads-app-1", "ads-refresh-token": "ads-refresh-1", "authority-url": sandbox.url,
-              "content-api-url": sandbox.content_api_url, "timeout": "1h", "max-rejections": "1000"}
+    inputs = {
+        "merchant-id": "123456",
+        "catalog-id": "cat-1",
+        "developer-token": "dev-token-1",
+        "ads-client-id": "ads-app-1",
+        "ads-refresh-token": "ads-refresh-1",
+        "authority-url": sandbox.url,
+        "content-api-url": sandbox.content_api_url,
+        "timeout": "1h",
+        "max-rejections": "1000",
+    }
     process, files = start(sandbox, tmp_path, inputs)
     wait_for_request(sandbox, r"^/reports/", process)
     log, took = cancel(process, signal.SIGTERM)
@@ -130,8 +145,9 @@ def run_stuck_offer(harness: Harness) -> tuple[int, list[float], float]:
     harness.sandbox.add_offer("contoso", f"offer-{harness.runs}", scenario="stuck")
     harness.clock.sleeps.clear()
     started = harness.clock.monotonic()
-    run = harness.run(harness.app_inputs(**{"offer-id": f"offer-{harness.runs}", "timeout": "2h",
-                                            "poll-interval": "10m"}))
+    run = harness.run(
+        harness.app_inputs(**{"offer-id": f"offer-{harness.runs}", "timeout": "2h", "poll-interval": "10m"})
+    )
     return run.exit_code, list(harness.clock.sleeps), harness.clock.monotonic() - started
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import email.utils
 import socket
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -152,8 +152,9 @@ def test_retry_after_within_the_time_left_of_a_single_check(harness: Harness) ->
 
 def test_5xx_burst_recovers_with_backoff(harness: Harness) -> None:
     harness.sandbox.inject(method="GET", path=STATUS, status=500, times=2)
-    harness.sandbox.inject(method="GET", path=STATUS, status=502, body="<html>bad gateway</html>",
-                           content_type="text/html", times=1)
+    harness.sandbox.inject(
+        method="GET", path=STATUS, status=502, body="<html>bad gateway</html>", content_type="text/html", times=1
+    )
     harness.sandbox.inject(method="GET", path=STATUS, status=504, times=1)
     run = offer_run(harness, timeout="1h")
     assert run.exit_code == 0, run.log
@@ -170,9 +171,14 @@ def test_5xx_burst_longer_than_one_call_recovers_at_the_next_poll(harness: Harne
 
 
 def test_500_forever_ends_at_the_deadline_with_the_last_error(harness: Harness) -> None:
-    harness.sandbox.inject(method="GET", path=STATUS, status=500,
-                           body=b'{"error":{"code":"InternalError","message":"database on fire"}}',
-                           content_type="application/json", times=None)
+    harness.sandbox.inject(
+        method="GET",
+        path=STATUS,
+        status=500,
+        body=b'{"error":{"code":"InternalError","message":"database on fire"}}',
+        content_type="application/json",
+        times=None,
+    )
     started = harness.clock.monotonic()
     run = offer_run(harness, timeout="10m", **{"poll-interval": "5m"})
     api_error_shown(run, "HTTP 500", "database on fire")
@@ -182,9 +188,15 @@ def test_500_forever_ends_at_the_deadline_with_the_last_error(harness: Harness) 
 
 
 def test_429_storm_never_ends_exit_4(harness: Harness) -> None:
-    harness.sandbox.inject(method="GET", path=STATUS, status=429, headers={"Retry-After": "30"},
-                           body=b'{"error":{"code":"TooManyRequests","message":"slow down"}}',
-                           content_type="application/json", times=None)
+    harness.sandbox.inject(
+        method="GET",
+        path=STATUS,
+        status=429,
+        headers={"Retry-After": "30"},
+        body=b'{"error":{"code":"TooManyRequests","message":"slow down"}}',
+        content_type="application/json",
+        times=None,
+    )
     started = harness.clock.monotonic()
     run = offer_run(harness, timeout="10m", **{"poll-interval": "5m"})
     api_error_shown(run, "HTTP 429", "slow down")

@@ -53,16 +53,25 @@ def attacks(tmp_path: Path, remote: str) -> dict[str, str]:
     }
 
 
-CASES = ["billion-laughs", "quadratic-blowup", "external-entity-local-file", "parameter-entity", "remote-dtd",
-         "plain-doctype"]
+CASES = [
+    "billion-laughs",
+    "quadratic-blowup",
+    "external-entity-local-file",
+    "parameter-entity",
+    "remote-dtd",
+    "plain-doctype",
+]
 
 
 def run_xml(harness: Harness, path: str, body: bytes | str) -> tuple[Run, float]:
     harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
     harness.sandbox.inject(method="GET", path=path, status=200, body=body, content_type=XML_TYPE, times=None)
     started = time.perf_counter()
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "content-format": "xml", "timeout": "1d",
-                                                "poll-interval": "10m"}))
+    run = harness.run(
+        harness.catalog_inputs(
+            **{"catalog-id": "cat-1", "content-format": "xml", "timeout": "1d", "poll-interval": "10m"}
+        )
+    )
     return run, time.perf_counter() - started
 
 
@@ -123,7 +132,9 @@ def test_list_body_over_max_body_is_refused_unread(harness: Harness) -> None:
 def test_hostile_xml_mid_wait_ends_the_wait_at_once(harness: Harness, tmp_path: Path) -> None:
     """After good answers, a DOCTYPE is not a blip to retry: exit 4 at once."""
     harness.sandbox.inject(method="GET", path=STATUS, kind="stall", seconds=0.0, times=2)
-    run, seconds = run_xml(harness, STATUS, attacks(tmp_path, "http://127.0.0.1:9/x.dtd")["external-entity-local-file"])
+    run, _seconds = run_xml(
+        harness, STATUS, attacks(tmp_path, "http://127.0.0.1:9/x.dtd")["external-entity-local-file"]
+    )
     assert run.exit_code == 4, run.log
     assert "was refused" in run.log and "giving up" in run.log
     assert len(harness.clock.sleeps) == 2

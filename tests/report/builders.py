@@ -42,7 +42,9 @@ def csv_text(
     return lines([*preamble, *rows], newline=newline, quoting=quoting)
 
 
-def report_bytes(rows: Sequence[Sequence[str]] = (), *, bom: bool = False, encoding: str = "utf-8", **kw: object) -> bytes:
+def report_bytes(
+    rows: Sequence[Sequence[str]] = (), *, bom: bool = False, encoding: str = "utf-8", **kw: object
+) -> bytes:
     text = csv_text(rows, **kw)  # type: ignore[arg-type]
     data = text.encode(encoding)
     return (b"\xef\xbb\xbf" if bom else b"") + data

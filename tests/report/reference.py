@@ -66,7 +66,9 @@ def body_rows(text: str, problems: list[str]) -> list[list[str]]:
     """
     rows = list(csv.reader(io.StringIO(text, newline="")))
     names = [[" ".join(name.split()).casefold() for name in row] for row in rows]
-    start = next(i for i, row in enumerate(names) if row[:5] == ["item id", "message", "type", "values", "offer snippet"])
+    start = next(
+        i for i, row in enumerate(names) if row[:5] == ["item id", "message", "type", "values", "offer snippet"]
+    )
     kept = []
     for number, row in enumerate(rows[start + 1 :], start + 2):
         blank_extras = len(row) > 5 and not "".join(row[5:]).strip()
@@ -106,7 +108,7 @@ def expected(data: bytes, *, max_items: int = 50, ignore_warnings: bool = False)
             continue
         key = (values[1], label(row[2]))
         count, ids = groups.get(key, (0, []))
-        groups[key] = (count + 1, ids + [values[0]] if len(ids) < SAMPLES else ids)
+        groups[key] = (count + 1, [*ids, values[0]] if len(ids) < SAMPLES else ids)
         kept.append(values)
     # most frequent first; ties keep first appearance (sorted is stable)
     result.groups = sorted(
@@ -119,7 +121,7 @@ def expected(data: bytes, *, max_items: int = 50, ignore_warnings: bool = False)
     writer.writerow(OUTPUT_COLUMNS)
     writer.writerows([neutralised(value) for value in values] for values in kept)
     result.csv_text = out.getvalue()
-    result.json_value = [dict(zip(JSON_KEYS, values)) for values in kept]
+    result.json_value = [dict(zip(JSON_KEYS, values, strict=True)) for values in kept]
     result.problems = expected_problems(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, row_problems)
     return result
 

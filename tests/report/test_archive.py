@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from offergate.report import ReportError, ReportLimits, read_report
+from offergate.report import DEFAULT_LIMITS, ReportError, ReportLimits, read_report
 from offergate.report_zip import MemberStream
 from tests.report.builders import MEMBER, patch_central, report_bytes, report_zip, write_zip
 
@@ -75,18 +75,18 @@ def test_member_with_a_damaged_local_header(tmp_path: Path) -> None:
     blob = bytearray(archive.read_bytes())
     blob[0:4] = b"XXXX"
     archive.write_bytes(bytes(blob))
-    with pytest.raises(ReportError, match="damaged: member 'MerchantCatalogReport.csv' has no valid local header"):
+    with pytest.raises(ReportError, match=r"damaged: member 'MerchantCatalogReport.csv' has no valid local header"):
         read_report(archive)
 
 
 def test_empty_zip(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match="^the report ZIP archive has no CSV file; it holds nothing$"):
+    with pytest.raises(ReportError, match=r"^the report ZIP archive has no CSV file; it holds nothing$"):
         read_report(write_zip(tmp_path / "r.zip", {}))
 
 
 def test_zip_without_a_csv(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "r.zip", {"report.txt": b"x", "folder/": b""})
-    with pytest.raises(ReportError, match="^the report ZIP archive has no CSV file; it holds 'report.txt'$"):
+    with pytest.raises(ReportError, match=r"^the report ZIP archive has no CSV file; it holds 'report.txt'$"):
         read_report(archive)
 
 
@@ -102,7 +102,7 @@ def test_several_csvs_pick_merchant_catalog_report(tmp_path: Path) -> None:
 
 def test_several_csvs_and_no_single_report_name(tmp_path: Path) -> None:
     for members in ({"a.csv": b"", "b.csv": b""}, {MEMBER: b"", "x/" + MEMBER: b""}):
-        with pytest.raises(ReportError, match="several CSV files .* and not exactly one MerchantCatalogReport.csv"):
+        with pytest.raises(ReportError, match=r"several CSV files .* and not exactly one MerchantCatalogReport.csv"):
             read_report(write_zip(tmp_path / "r.zip", members))
 
 
@@ -119,7 +119,13 @@ def test_too_many_members(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_unsafe_member_names_are_refused(tmp_path: Path, name: str) -> None:
     archive = write_zip(tmp_path / "r.zip", {name: report_bytes([ROW]), "ok/" + MEMBER: report_bytes([ROW])})
-    with pytest.raises(ReportError, match=r"^the report ZIP archive has a member with an unsafe name '.*' \(an absolute path, a drive, '\.\.', a backslash or a NUL\), so it was refused$"):
+    with pytest.raises(
+        ReportError,
+        match=(
+            r"^the report ZIP archive has a member with an unsafe name '.*' "
+            r"\(an absolute path, a drive, '\.\.', a backslash or a NUL\), so it was refused$"
+        ),
+    ):
         read_report(archive)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.zip"]  # nothing extracted anywhere
 
@@ -134,11 +140,13 @@ def test_member_name_with_nul_and_control_characters(tmp_path: Path) -> None:
 def test_encrypted_member(tmp_path: Path) -> None:
     archive = report_zip(tmp_path / "r.zip", [ROW])
     patch_central(archive, MEMBER, flag_bits=0x1)
-    with pytest.raises(ReportError, match="^the report's CSV member 'MerchantCatalogReport.csv' is encrypted$"):
+    with pytest.raises(ReportError, match=r"^the report's CSV member 'MerchantCatalogReport.csv' is encrypted$"):
         read_report(archive)
 
 
-@pytest.mark.parametrize(("compression", "method"), [(zipfile.ZIP_BZIP2, "12 \\(bzip2\\)"), (zipfile.ZIP_LZMA, "14 \\(lzma\\)")])
+@pytest.mark.parametrize(
+    ("compression", "method"), [(zipfile.ZIP_BZIP2, "12 \\(bzip2\\)"), (zipfile.ZIP_LZMA, "14 \\(lzma\\)")]
+)
 def test_unsupported_compression(tmp_path: Path, compression: int, method: str) -> None:
     archive = report_zip(tmp_path / "r.zip", [ROW], compression=compression)
     with pytest.raises(ReportError, match=f"uses compression method {method}; only stored and deflate"):
@@ -150,7 +158,9 @@ def test_bad_crc(tmp_path: Path) -> None:
     blob = bytearray(archive.read_bytes())
     blob[blob.find(b"Bad price")] = ord("b")
     archive.write_bytes(bytes(blob))
-    with pytest.raises(ReportError, match="^the report's CSV member 'MerchantCatalogReport.csv' is corrupt: its CRC check failed$"):
+    with pytest.raises(
+        ReportError, match=r"^the report's CSV member 'MerchantCatalogReport.csv' is corrupt: its CRC check failed$"
+    ):
         read_report(archive)
 
 
@@ -160,7 +170,9 @@ def test_corrupt_deflate_data(tmp_path: Path) -> None:
     for at in range(200, 400):
         blob[at] ^= 0x5A
     archive.write_bytes(bytes(blob))
-    with pytest.raises(ReportError, match="^the report's CSV member 'MerchantCatalogReport.csv' is truncated or corrupt$"):
+    with pytest.raises(
+        ReportError, match=r"^the report's CSV member 'MerchantCatalogReport.csv' is truncated or corrupt$"
+    ):
         read_report(archive)
 
 
@@ -178,14 +190,16 @@ def test_overlapping_members_are_refused(tmp_path: Path) -> None:
     second = blob.find(b"PK\x01\x02", blob.find(b"PK\x01\x02") + 4)
     blob[second + 42 : second + 46] = b"\0\0\0\0"  # b.txt's local header offset -> the CSV's
     archive.write_bytes(bytes(blob))
-    with pytest.raises(ReportError, match=r"overlapping members \('b.txt' and 'MerchantCatalogReport.csv'\), a zip-bomb trick"):
+    with pytest.raises(
+        ReportError, match=r"overlapping members \('b.txt' and 'MerchantCatalogReport.csv'\), a zip-bomb trick"
+    ):
         read_report(archive)
 
 
 # --- bombs and limits ------------------------------------------------------------------------
 
 
-def _quick_and_small(path: Path, match: str, limits: ReportLimits = ReportLimits()) -> None:
+def _quick_and_small(path: Path, match: str, limits: ReportLimits = DEFAULT_LIMITS) -> None:
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -211,12 +225,16 @@ def test_huge_declared_size_is_refused(tmp_path: Path) -> None:
     archive = report_zip(tmp_path / "huge.zip", [ROW])
     patch_central(archive, MEMBER, file_size=0xFFFF_FFF0)
     _quick_and_small(archive, "declares a compression ratio")
-    _quick_and_small(archive, "declares 4294967280 bytes unpacked, over the 1000-byte limit", ReportLimits(max_uncompressed_bytes=1000))
+    _quick_and_small(
+        archive,
+        "declares 4294967280 bytes unpacked, over the 1000-byte limit",
+        ReportLimits(max_uncompressed_bytes=1000),
+    )
 
 
 def test_size_limits_can_be_lowered(tmp_path: Path) -> None:
     archive = report_zip(tmp_path / "r.zip", [ROW] * 100)
-    with pytest.raises(ReportError, match="the report file is \\d+ bytes, over the 100-byte limit"):
+    with pytest.raises(ReportError, match=r"the report file is \d+ bytes, over the 100-byte limit"):
         read_report(archive, limits=ReportLimits(max_compressed_bytes=100))
     with pytest.raises(ReportError, match="over the 10-byte limit"):
         read_report(archive, limits=ReportLimits(max_uncompressed_bytes=10))
@@ -234,8 +252,12 @@ def test_member_stream_bounds_what_it_unpacks() -> None:
     limits = ReportLimits(max_ratio=10)
     stream = MemberStream(io.BytesIO(b"a,b\n" * 1_000_000), name="m.csv", compressed_size=1000, limits=limits)
     with pytest.raises(ReportError, match="unpacks to more than 1048576 bytes"):
-        while stream.read1():
-            pass
+        _drain(stream)
+
+
+def _drain(stream: MemberStream) -> None:
+    while stream.read1():
+        pass
 
 
 def test_field_of_the_maximum_size_is_read(tmp_path: Path) -> None:
@@ -273,7 +295,10 @@ def test_endless_row_is_bounded(tmp_path: Path) -> None:
     """Millions of tiny fields on one line: refused by the row bound, not by memory."""
     data = report_bytes([ROW]) + b"2,m,Error,," + b",x" * 2_000_000
     archive = write_zip(tmp_path / "r.zip", data=data, compression=zipfile.ZIP_STORED)
-    _quick_and_small(archive, r"^a row of the report is longer than 1572864 bytes \(or a quoted field is never closed\), so reading stopped$")
+    _quick_and_small(
+        archive,
+        r"^a row of the report is longer than 1572864 bytes \(or a quoted field is never closed\), so reading stopped$",
+    )
 
 
 def test_unclosed_quote_at_the_end_swallows_the_rest(tmp_path: Path) -> None:

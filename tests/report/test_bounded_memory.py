@@ -50,7 +50,6 @@ def test_kept_values_are_cut_but_the_files_keep_them_whole(tmp_path: Path) -> No
 
 class ChunkSizes(Outputs):
     def __init__(self) -> None:
-        super().__init__(None, None)
         self.sizes: list[int] = []
 
     def write(self, rows: list[Row]) -> None:

@@ -36,8 +36,12 @@ def test_line_endings_and_bom(tmp_path: Path, newline: str, bom: bool) -> None:
 
 
 def test_mixed_line_endings(tmp_path: Path) -> None:
-    data = report_bytes(newline="\n") + b'sku-1,"Prix invalide \xe2\x80\x94 \xc2\xab\xe2\x82\xac\xc2\xbb",Error,v,' \
-        + "Chaise 𝄞;Maison".encode() + b"\r\nsku-2,m,Warning,,\r"
+    data = (
+        report_bytes(newline="\n")
+        + b'sku-1,"Prix invalide \xe2\x80\x94 \xc2\xab\xe2\x82\xac\xc2\xbb",Error,v,'
+        + "Chaise 𝄞;Maison".encode()
+        + b"\r\nsku-2,m,Warning,,\r"
+    )
     _same_as_plain(read_rows(tmp_path, data=data), tmp_path)
 
 
@@ -70,7 +74,12 @@ def test_invalid_utf8_is_replaced_and_noted(tmp_path: Path) -> None:
     data = report_bytes() + b"sku-\xff,caf\xc3,Error,\xed\xa0\x80,t\xe2\x82\r\n"
     read = read_rows(tmp_path, data=data)
     item = read.digest.first_items[0]
-    assert (item.item_id, item.message, item.values, item.title) == ("sku-\ufffd", "caf\ufffd", "\ufffd\ufffd\ufffd", "t\ufffd")
+    assert (item.item_id, item.message, item.values, item.title) == (
+        "sku-\ufffd",
+        "caf\ufffd",
+        "\ufffd\ufffd\ufffd",
+        "t\ufffd",
+    )
     assert read.digest.problems == [UTF8_NOTE]
     assert read.csv_rows[1][0] == "sku-\ufffd"
 

@@ -61,7 +61,7 @@ def test_quoted_fields_with_commas_quotes_and_newlines(tmp_path: Path) -> None:
 
 
 def test_spaces_around_fields_and_snippet_parts_are_stripped(tmp_path: Path) -> None:
-    data = report_bytes() + b'  sku-1 , Bad price   , Error ,  v  ,  T  ; pt ;  link ;;  9 USD  ;;;  \r\n'
+    data = report_bytes() + b"  sku-1 , Bad price   , Error ,  v  ,  T  ; pt ;  link ;;  9 USD  ;;;  \r\n"
     read = read_rows(tmp_path, data=data)
     assert read.digest.first_items == [
         RejectedItem("sku-1", "Bad price", "Error", "v", "T", "pt", "link", "", "9 USD", "", "", "")
@@ -175,7 +175,9 @@ def test_distinct_messages_beyond_the_group_cap_are_lumped(tmp_path: Path) -> No
     assert (digest.rows, digest.errors, digest.warnings) == (10_003, 5001, 5002)
 
 
-@pytest.mark.parametrize(("max_items", "expected"), [(0, []), (1, ["1"]), (3, ["1", "2", "3"]), (99, ["1", "2", "3"]), (-5, [])])
+@pytest.mark.parametrize(
+    ("max_items", "expected"), [(0, []), (1, ["1"]), (3, ["1", "2", "3"]), (99, ["1", "2", "3"]), (-5, [])]
+)
 def test_max_items(tmp_path: Path, max_items: int, expected: list[str]) -> None:
     rows = [[str(n), "m", "Error", "", ""] for n in (1, 2, 3)]
     read = read_rows(tmp_path, rows, max_items=max_items)
@@ -219,7 +221,12 @@ def test_ignore_warnings_with_only_warnings(tmp_path: Path) -> None:
 
 
 def test_header_names_in_any_order_case_and_spacing(tmp_path: Path) -> None:
-    header = [["upload  time", " STORE ID", "catalog name", "Catalog Id", "Extra"], ["t", " s ", "n", "i", "x"], [], BODY]
+    header = [
+        ["upload  time", " STORE ID", "catalog name", "Catalog Id", "Extra"],
+        ["t", " s ", "n", "i", "x"],
+        [],
+        BODY,
+    ]
     digest = read_rows(tmp_path, data=report_bytes(header=header)).digest
     assert digest.header == ReportHeader("n", "i", "s", "t")
     assert digest.problems == []
@@ -249,13 +256,17 @@ def test_no_catalog_header_rows(tmp_path: Path) -> None:
 
 
 def test_blank_lines_before_and_between_preamble_rows(tmp_path: Path) -> None:
-    digest = read_rows(tmp_path, data=report_bytes([["1", "m", "Error", "", ""]], header=[[], HEADER, VALUES, [], [], [""], BODY])).digest
+    digest = read_rows(
+        tmp_path, data=report_bytes([["1", "m", "Error", "", ""]], header=[[], HEADER, VALUES, [], [], [""], BODY])
+    ).digest
     assert (digest.header, digest.rows, digest.problems) == (ReportHeader(*VALUES), 1, [])
 
 
 def test_column_names_ignore_case_spacing_and_trailing_empty_columns(tmp_path: Path) -> None:
     columns = ["item id", " MESSAGE ", "Type", "Values", "Offer  Snippet", "", " "]
-    digest = read_rows(tmp_path, data=report_bytes([["1", "m", "Error", "", ""]], header=[HEADER, VALUES, [], columns])).digest
+    digest = read_rows(
+        tmp_path, data=report_bytes([["1", "m", "Error", "", ""]], header=[HEADER, VALUES, [], columns])
+    ).digest
     assert (digest.rows, digest.problems) == (1, [])
 
 
@@ -282,7 +293,9 @@ def test_unexpected_columns_make_the_report_unreadable(tmp_path: Path, columns: 
     with pytest.raises(ReportError) as caught:
         read_rows(tmp_path, data=report_bytes([["1", "m", "Error", "", ""]], header=[HEADER, VALUES, [], columns]))
     message = str(caught.value)
-    assert message.startswith("the report's column row has unexpected columns: expected Item Id, Message, Type, Values, Offer Snippet")
+    assert message.startswith(
+        "the report's column row has unexpected columns: expected Item Id, Message, Type, Values, Offer Snippet"
+    )
     assert found in message
     assert "\n" not in message
 

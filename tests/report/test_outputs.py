@@ -21,6 +21,8 @@ from tests.report.builders import (
     write_zip,
 )
 
+pytestmark = pytest.mark.usefixtures("encoder")
+
 CSV_HEADER = (
     '"Item Id","Message","Type","Values","Title","Product Type",'
     '"Link","Image Link","Price","Sale Price","Sale Start","Sale End"\r\n'
@@ -35,7 +37,8 @@ def test_exact_csv_and_json_files(tmp_path: Path) -> None:
     read = read_rows(tmp_path, rows)
     assert read.csv_bytes.decode("utf-8") == (
         CSV_HEADER
-        + '"sku-1","Bad price","Error","price=0","Chair","Home","https://x/1","https://i/1","0 USD","","2024-01-01",""\r\n'
+        + '"sku-1","Bad price","Error","price=0","Chair","Home",'
+        + '"https://x/1","https://i/1","0 USD","","2024-01-01",""\r\n'
         + '"sku-2","Say ""hi"", ok","Warning","","Lamp","","","","","","",""\r\n'
     )
     assert read.json_bytes.decode("utf-8") == (
@@ -112,7 +115,7 @@ def test_neutralisation_in_a_chunk_of_mixed_rows(tmp_path: Path) -> None:
 
 def test_only_one_output_file(tmp_path: Path) -> None:
     """Each file alone has the same bytes as when both are written."""
-    rows = [[" =a", "m;x", "Error", "-1", " t ; p;l\n;\"i\";\t9"], ["b", "é€", "Warning", "", "%s;%d"]]
+    rows = [[" =a", "m;x", "Error", "-1", ' t ; p;l\n;"i";\t9'], ["b", "é€", "Warning", "", "%s;%d"]]
     archive = report_zip(tmp_path / "r.zip", rows)
     both = read_zip(tmp_path, archive)
     assert read_report(archive, csv_out=tmp_path / "only.csv").rows == 2
@@ -163,7 +166,9 @@ def test_no_output_files_after_a_report_error(tmp_path: Path, data: bytes) -> No
 
 
 def test_no_output_files_after_a_crc_error_at_the_very_end(tmp_path: Path) -> None:
-    archive = report_zip(tmp_path / "r.zip", [[str(n), "m", "Error", "", ""] for n in range(3000)], compression=zipfile.ZIP_STORED)
+    archive = report_zip(
+        tmp_path / "r.zip", [[str(n), "m", "Error", "", ""] for n in range(3000)], compression=zipfile.ZIP_STORED
+    )
     blob = bytearray(archive.read_bytes())
     at = blob.rfind(b"2999,m,Error")
     blob[at] = ord("8")

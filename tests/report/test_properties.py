@@ -22,7 +22,7 @@ from offergate.report import read_report
 from tests.report import reference
 from tests.report.builders import csv_text, lines, write_zip
 
-TRICKY = ' ;,"\n\r\t=+-@%s\\\'aZé€𝄞\u2028\x1f\x7f\ufeff\x00{}'
+TRICKY = " ;,\"\n\r\t=+-@%s\\'aZé€𝄞\u2028\x1f\x7f\ufeff\x00{}"
 FIELD = st.one_of(
     st.text(st.sampled_from(TRICKY), max_size=10),
     st.text(max_size=6),
@@ -35,7 +35,9 @@ ROW = st.one_of(
     st.lists(FIELD, max_size=7),
 )
 # bytes that are not (all) valid UTF-8, and NUL, put anywhere in the item rows
-DAMAGE = st.lists(st.tuples(st.floats(0, 1), st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\xe2\x82"])), max_size=2)
+DAMAGE = st.lists(
+    st.tuples(st.floats(0, 1), st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\xe2\x82"])), max_size=2
+)
 
 
 @settings(
@@ -71,11 +73,19 @@ def test_read_report_matches_the_reference(
     data = (b"\xef\xbb\xbf" if bom else b"") + preamble + bytes(body)
     want = reference.expected(data, max_items=max_items, ignore_warnings=ignore_warnings)
 
-    with tempfile.TemporaryDirectory() as folder, mock.patch.object(report_csv, "CHUNK_ROWS", chunk_rows), mock.patch.object(report_zip, "READ_SIZE", read_size):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(report_csv, "CHUNK_ROWS", chunk_rows),
+        mock.patch.object(report_zip, "READ_SIZE", read_size),
+    ):
         out = Path(folder)
         archive = write_zip(out / "r.zip", data=data)
         digest = read_report(
-            archive, max_items=max_items, ignore_warnings=ignore_warnings, csv_out=out / "o.csv", json_out=out / "o.json"
+            archive,
+            max_items=max_items,
+            ignore_warnings=ignore_warnings,
+            csv_out=out / "o.csv",
+            json_out=out / "o.json",
         )
         csv_bytes = (out / "o.csv").read_bytes()
         json_bytes = (out / "o.json").read_bytes()

@@ -23,8 +23,7 @@ GDATA = "{http://schemas.google.com/g/2005}"
 SESSION = requests.Session()
 
 
-def content_headers(token: str | None = ADS_TOKEN, developer: str | None = DEV_TOKEN,
-                    **extra: str) -> dict[str, str]:
+def content_headers(token: str | None = ADS_TOKEN, developer: str | None = DEV_TOKEN, **extra: str) -> dict[str, str]:
     headers = dict(extra)
     if token is not None:
         headers["AuthenticationToken"] = token
@@ -33,18 +32,28 @@ def content_headers(token: str | None = ADS_TOKEN, developer: str | None = DEV_T
     return headers
 
 
-def get_status(sb: Sandbox, catalog: str, merchant: str = MERCHANT, alt: str | None = None,
-               headers: dict[str, str] | None = None) -> requests.Response:
+def get_status(
+    sb: Sandbox, catalog: str, merchant: str = MERCHANT, alt: str | None = None, headers: dict[str, str] | None = None
+) -> requests.Response:
     params = {} if alt is None else {"alt": alt}
-    return SESSION.get(f"{sb.content_api_url}{merchant}/catalogs/{catalog}/status", params=params,
-                       headers=content_headers() if headers is None else headers, timeout=5)
+    return SESSION.get(
+        f"{sb.content_api_url}{merchant}/catalogs/{catalog}/status",
+        params=params,
+        headers=content_headers() if headers is None else headers,
+        timeout=5,
+    )
 
 
-def get_catalogs(sb: Sandbox, merchant: str = MERCHANT, alt: str | None = None,
-                 headers: dict[str, str] | None = None) -> requests.Response:
+def get_catalogs(
+    sb: Sandbox, merchant: str = MERCHANT, alt: str | None = None, headers: dict[str, str] | None = None
+) -> requests.Response:
     params = {} if alt is None else {"alt": alt}
-    return SESSION.get(f"{sb.content_api_url}{merchant}/catalogs", params=params,
-                       headers=content_headers() if headers is None else headers, timeout=5)
+    return SESSION.get(
+        f"{sb.content_api_url}{merchant}/catalogs",
+        params=params,
+        headers=content_headers() if headers is None else headers,
+        timeout=5,
+    )
 
 
 def status_json(sb: Sandbox, catalog: str, merchant: str = MERCHANT) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import threading
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -74,8 +74,14 @@ def kinds(records: list[list[str]]) -> Counter[str]:
 
 def test_the_catalog_scenarios_asked_for_exist() -> None:
     assert catalog_scenarios() == list(CATALOG_SCENARIOS)
-    assert set(CATALOG_SCENARIOS) == {"clean", "trickle", "over-threshold", "seed", "warnings-only",
-                                      "unreadable-report"}
+    assert set(CATALOG_SCENARIOS) == {
+        "clean",
+        "trickle",
+        "over-threshold",
+        "seed",
+        "warnings-only",
+        "unreadable-report",
+    }
     assert all(CATALOG_SCENARIOS.values())
 
 
@@ -93,7 +99,10 @@ def test_clean_json_and_xml(csb: Sandbox) -> None:
     root = xml(response)
     assert root.tag == "catalogStatus"
     assert [(child.tag, child.text) for child in root] == [
-        ("catalog_id", "1001"), ("published_count", "1200"), ("rejected_count", "0")]
+        ("catalog_id", "1001"),
+        ("published_count", "1200"),
+        ("rejected_count", "0"),
+    ]
     assert csb.report_urls_issued == []
 
 
@@ -132,8 +141,16 @@ def test_trickle_report_grows_with_the_counts(csb: Sandbox, vclock: VirtualClock
 
 def test_over_threshold_reaches_40_by_six_hours(csb: Sandbox, vclock: VirtualClock) -> None:
     csb.add_catalog(MERCHANT, "3003", scenario="over-threshold")
-    expected = {0: 0, 30 * MINUTE: 3, HOUR: 6, 90 * MINUTE: 10, 2 * HOUR: 13, 3 * HOUR: 20,
-                OVER_THRESHOLD_DONE_AT: 40, 24 * HOUR: 40}
+    expected = {
+        0: 0,
+        30 * MINUTE: 3,
+        HOUR: 6,
+        90 * MINUTE: 10,
+        2 * HOUR: 13,
+        3 * HOUR: 20,
+        OVER_THRESHOLD_DONE_AT: 40,
+        24 * HOUR: 40,
+    }
     for second, rejected in expected.items():
         at(csb, vclock, "3003", second)
         assert status_json(csb, "3003")["rejectedCount"] == rejected, second
@@ -228,20 +245,26 @@ def test_catalog_list_json_and_xml(csb: Sandbox) -> None:
     response = get_catalogs(csb)
     assert response.status_code == 200
     activity_id(response)
-    assert response.json() == {"catalogs": [
-        {"id": 1001, "name": "Default catalog", "market": "en-US", "isDefault": True, "isPublishingEnabled": True},
-        {"id": 2002, "name": "Shoes & Socks", "market": "de-DE", "isDefault": False, "isPublishingEnabled": True},
-    ]}
+    assert response.json() == {
+        "catalogs": [
+            {"id": 1001, "name": "Default catalog", "market": "en-US", "isDefault": True, "isPublishingEnabled": True},
+            {"id": 2002, "name": "Shoes & Socks", "market": "de-DE", "isDefault": False, "isPublishingEnabled": True},
+        ]
+    }
     response = get_catalogs(csb, alt="xml")
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/xml")
     root = xml(response)
     assert root.tag == "catalogs"
     entries = [{child.tag: child.text for child in catalog} for catalog in root.findall("catalog")]
     assert entries == [
-        {"id": "1001", "name": "Default catalog", "market": "en-US", "isDefault": "true",
-         "isPublishingEnabled": "true"},
-        {"id": "2002", "name": "Shoes & Socks", "market": "de-DE", "isDefault": "false",
-         "isPublishingEnabled": "true"},
+        {
+            "id": "1001",
+            "name": "Default catalog",
+            "market": "en-US",
+            "isDefault": "true",
+            "isPublishingEnabled": "true",
+        },
+        {"id": "2002", "name": "Shoes & Socks", "market": "de-DE", "isDefault": "false", "isPublishingEnabled": "true"},
     ]
 
 
@@ -289,8 +312,14 @@ def assert_xml_error(response: requests.Response, status: int) -> None:
         content_headers(token=f"Bearer {ADS_TOKEN}"),
         {"Authorization": f"Bearer {ADS_TOKEN}", "DeveloperToken": DEV_TOKEN},
     ],
-    ids=["no-developer-token", "wrong-developer-token", "no-token", "unknown-token", "bearer-prefix",
-         "authorization-header"],
+    ids=[
+        "no-developer-token",
+        "wrong-developer-token",
+        "no-token",
+        "unknown-token",
+        "bearer-prefix",
+        "authorization-header",
+    ],
 )
 def test_credentials_are_required(csb: Sandbox, headers: dict[str, str]) -> None:
     csb.add_catalog(MERCHANT, "1001")
@@ -302,9 +331,16 @@ def test_credentials_are_required(csb: Sandbox, headers: dict[str, str]) -> None
 def test_refresh_token_flow_gives_a_token_the_content_api_accepts(csb: Sandbox) -> None:
     csb.add_catalog(MERCHANT, "1001")
     csb.add_ads_user("ads-app", "rt-1")
-    answer = requests.post(f"{csb.url}/common/oauth2/v2.0/token", timeout=5, data={
-        "grant_type": "refresh_token", "client_id": "ads-app", "refresh_token": "rt-1",
-        "scope": "https://ads.microsoft.com/msads.manage offline_access"})
+    answer = requests.post(
+        f"{csb.url}/common/oauth2/v2.0/token",
+        timeout=5,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": "ads-app",
+            "refresh_token": "rt-1",
+            "scope": "https://ads.microsoft.com/msads.manage offline_access",
+        },
+    )
     assert answer.status_code == 200, answer.text
     token = answer.json()["access_token"]
     assert get_status(csb, "1001", headers=content_headers(token=token)).status_code == 200
@@ -316,9 +352,16 @@ def test_refresh_token_flow_gives_a_token_the_content_api_accepts(csb: Sandbox) 
 def test_a_cloud_partner_token_is_refused(csb: Sandbox) -> None:
     csb.add_catalog(MERCHANT, "1001")
     csb.add_app("tenant-1", "app-1", "s3cret")
-    token = requests.post(f"{csb.url}/tenant-1/oauth2/v2.0/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "app-1", "client_secret": "s3cret",
-        "scope": "https://cloudpartner.azure.com/.default"}).json()["access_token"]
+    token = requests.post(
+        f"{csb.url}/tenant-1/oauth2/v2.0/token",
+        timeout=5,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "app-1",
+            "client_secret": "s3cret",
+            "scope": "https://cloudpartner.azure.com/.default",
+        },
+    ).json()["access_token"]
     assert "audience" in assert_json_error(get_status(csb, "1001", headers=content_headers(token=token)), 401)
 
 
@@ -366,8 +409,14 @@ def test_a_bad_alt_is_400(csb: Sandbox, alt: str) -> None:
 def test_faults_and_recording_cover_the_new_routes(csb: Sandbox) -> None:
     csb.add_catalog(MERCHANT, "1001")
     canned = content_error(500, "An internal error occurred.")
-    csb.inject("GET", r"/catalogs/1001/status$", status=500, body=canned.body, content_type=canned.content_type,
-               headers=canned.headers)
+    csb.inject(
+        "GET",
+        r"/catalogs/1001/status$",
+        status=500,
+        body=canned.body,
+        content_type=canned.content_type,
+        headers=canned.headers,
+    )
     assert_json_error(get_status(csb, "1001"), 500)
     assert get_status(csb, "1001").status_code == 200
     calls = [r for r in csb.requests if r.path.endswith("/status")]
@@ -379,8 +428,7 @@ def test_faults_and_recording_cover_the_new_routes(csb: Sandbox) -> None:
 def test_xml_report_url_element_knob(csb: Sandbox) -> None:
     csb.add_catalog(MERCHANT, "4004", scenario="seed")
     root = xml(get_status(csb, "4004", alt="xml"))
-    assert [child.tag for child in root] == ["catalog_id", "published_count", "rejected_count",
-                                             "rejection_report_url"]
+    assert [child.tag for child in root] == ["catalog_id", "published_count", "rejected_count", "rejection_report_url"]
     assert root.findtext("rejected_count") == "6"
     csb.xml_report_url_element = "rejectionReportUrl"
     root = xml(get_status(csb, "4004", alt="xml"))
@@ -400,7 +448,7 @@ def test_report_url_needs_no_credentials_and_checks_its_token(csb: Sandbox) -> N
     assert download(url).status_code == 200
     (call,) = csb.requests
     assert call.headers["Accept"] == ZIP_TYPE
-    assert not {"AuthenticationToken", "DeveloperToken", "Authorization"} & {h for h in call.headers}
+    assert not {"AuthenticationToken", "DeveloperToken", "Authorization"} & set(call.headers)
     base, token = url.split("?token=")
     for bad in (f"{base}?token=x{token}", base):
         response = download(bad)
@@ -451,8 +499,9 @@ def test_set_report_bytes(csb: Sandbox) -> None:
 
 
 def test_set_report_file_streams_from_disk(csb: Sandbox, tmp_path: Path) -> None:
-    rows = (ReportRow(f"BIG-{i}", "Invalid price", "Error", f"price: {i}, USD", title=f"Item {i}")
-            for i in range(20_000))
+    rows = (
+        ReportRow(f"BIG-{i}", "Invalid price", "Error", f"price: {i}, USD", title=f"Item {i}") for i in range(20_000)
+    )
     path = write_report_zip(tmp_path / "big.zip", rows, catalog_name="Big", catalog_id="1001", store_id=MERCHANT)
     csb.add_catalog(MERCHANT, "1001")
     csb.set_report_file(MERCHANT, "1001", path, rejected=20_000)
@@ -495,8 +544,7 @@ def test_build_report_zip_quotes_and_crlf() -> None:
         '"A,1","He said ""hi""",Warning,x,"T, with comma;;;;1.00 USD;;;"\r\n'
     )
     assert records[4] == ["A,1", 'He said "hi"', "Warning", "x", "T, with comma;;;;1.00 USD;;;"]
-    assert not read_report(build_report_zip([], catalog_name="C", catalog_id="1", store_id="2",
-                                            upload_time="t"))[1][4:]
+    assert not read_report(build_report_zip([], catalog_name="C", catalog_id="1", store_id="2", upload_time="t"))[1][4:]
 
 
 # ------------------------------------------------------------------ offergate sandbox
@@ -506,8 +554,9 @@ def test_the_command_serves_the_demo_store() -> None:
     out = io.StringIO()
     stop = threading.Event()
     codes: list[int] = []
-    thread = threading.Thread(target=lambda: codes.append(
-        run_sandbox_command(["--port", "0", "--scenario", "signoff"], out=out, stop=stop)))
+    thread = threading.Thread(
+        target=lambda: codes.append(run_sandbox_command(["--port", "0", "--scenario", "signoff"], out=out, stop=stop))
+    )
     thread.start()
     try:
         for _ in range(200):
@@ -516,11 +565,24 @@ def test_the_command_serves_the_demo_store() -> None:
             time.sleep(0.01)
         text = out.getvalue()
         inputs = dict(re.findall(r"^  ([a-z-]+): (\S+)$", text, re.MULTILINE))
-        assert set(inputs) >= {"merchant-id", "catalog-id", "developer-token", "ads-client-id",
-                               "ads-refresh-token", "content-api-url", "authority-url"}
-        token = requests.post(f"{inputs['authority-url']}/common/oauth2/v2.0/token", timeout=5, data={
-            "grant_type": "refresh_token", "client_id": inputs["ads-client-id"],
-            "refresh_token": inputs["ads-refresh-token"]}).json()["access_token"]
+        assert set(inputs) >= {
+            "merchant-id",
+            "catalog-id",
+            "developer-token",
+            "ads-client-id",
+            "ads-refresh-token",
+            "content-api-url",
+            "authority-url",
+        }
+        token = requests.post(
+            f"{inputs['authority-url']}/common/oauth2/v2.0/token",
+            timeout=5,
+            data={
+                "grant_type": "refresh_token",
+                "client_id": inputs["ads-client-id"],
+                "refresh_token": inputs["ads-refresh-token"],
+            },
+        ).json()["access_token"]
         headers = {"AuthenticationToken": token, "DeveloperToken": inputs["developer-token"]}
         base = f"{inputs['content-api-url']}{inputs['merchant-id']}/catalogs"
         listed = requests.get(base, headers=headers, timeout=5).json()["catalogs"]

@@ -66,26 +66,46 @@ def serve(argv: list[str]) -> tuple[threading.Thread, threading.Event, io.String
 
 
 def test_serves_one_offer_per_scenario_and_prints_how_to_use_it() -> None:
-    thread, stop, out, codes = serve(["--port", "0", "--time-scale", "1e9", "--scenario", "signoff", "stuck",
-                                      "--scenario", "certification-failed"])
+    thread, stop, out, codes = serve(
+        ["--port", "0", "--time-scale", "1e9", "--scenario", "signoff", "stuck", "--scenario", "certification-failed"]
+    )
     try:
         text = out.getvalue()
         url = re.search(r"http://127\.0\.0\.1:\d+", text)
         assert url, text
         base = url.group(0)
-        for needed in ("contoso", "sandbox-tenant", "sandbox-client", "sandbox-secret", "sandbox-token",
-                       "signoff-offer", "stuck-offer", "certification-failed-offer", "--marketplace-url",
-                       "--authority-url", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
+        for needed in (
+            "contoso",
+            "sandbox-tenant",
+            "sandbox-client",
+            "sandbox-secret",
+            "sandbox-token",
+            "signoff-offer",
+            "stuck-offer",
+            "certification-failed-offer",
+            "--marketplace-url",
+            "--authority-url",
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        ):
             assert needed in text
         auth = {"Authorization": "Bearer sandbox-token"}
-        offers = requests.get(f"{base}/api/publishers/contoso/offers", params={"api-version": "2017-10-31"},
-                              headers=auth, timeout=5).json()
+        offers = requests.get(
+            f"{base}/api/publishers/contoso/offers", params={"api-version": "2017-10-31"}, headers=auth, timeout=5
+        ).json()
         assert sorted(o["id"] for o in offers) == ["certification-failed-offer", "signoff-offer", "stuck-offer"]
         statuses = {o["id"]: o["status"] for o in offers}
         assert statuses["certification-failed-offer"] == "failed"  # time scale 1e9: at its end already
-        token = requests.post(f"{base}/sandbox-tenant/oauth2/v2.0/token", timeout=5, data={
-            "grant_type": "client_credentials", "client_id": "sandbox-client", "client_secret": "sandbox-secret",
-            "scope": "https://cloudpartner.azure.com/.default"})
+        token = requests.post(
+            f"{base}/sandbox-tenant/oauth2/v2.0/token",
+            timeout=5,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "sandbox-client",
+                "client_secret": "sandbox-secret",
+                "scope": "https://cloudpartner.azure.com/.default",
+            },
+        )
         assert token.status_code == 200
     finally:
         stop.set()

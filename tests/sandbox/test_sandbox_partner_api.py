@@ -91,8 +91,9 @@ def test_unknown_path_is_404_and_wrong_method_405(sb: Sandbox) -> None:
 
 def test_single_offer(sb: Sandbox) -> None:
     sb.add_offer("contoso", "vm-offer", display_text="Contoso VM")
-    response = get(sb, "/api/publishers/contoso/offers/vm-offer", {"Authorization": f"Bearer {STATIC}"},
-                   params=API_VERSION)
+    response = get(
+        sb, "/api/publishers/contoso/offers/vm-offer", {"Authorization": f"Bearer {STATIC}"}, params=API_VERSION
+    )
     assert response.status_code == 200
     assert response.json()["definition"] == {"displayText": "Contoso VM"}
 

@@ -52,8 +52,16 @@ def percent(s: dict[str, Any]) -> int:
 
 def test_the_scenarios_asked_for_exist() -> None:
     assert set(SCENARIOS) >= {
-        "signoff", "live", "succeeded", "certification-failed", "canceled", "blocked",
-        "never-published", "not-started", "stuck", "flaky",
+        "signoff",
+        "live",
+        "succeeded",
+        "certification-failed",
+        "canceled",
+        "blocked",
+        "never-published",
+        "not-started",
+        "stuck",
+        "flaky",
     }
     assert all(isinstance(text, str) and text for text in SCENARIOS.values())
 
@@ -238,8 +246,12 @@ def test_offer_list(sb: Sandbox, vclock: VirtualClock) -> None:
     sb.add_offer("contoso", "vm-offer", scenario="signoff", display_text="Contoso VM")
     sb.add_offer("contoso", "app-offer", scenario="succeeded", offer_type="microsoft-azure-applications")
     vclock.advance(SIGNOFF_AT)
-    response = requests.get(f"{sb.url}/api/publishers/contoso/offers", params=API_VERSION,
-                            headers={"Authorization": f"Bearer {STATIC}"}, timeout=5)
+    response = requests.get(
+        f"{sb.url}/api/publishers/contoso/offers",
+        params=API_VERSION,
+        headers={"Authorization": f"Bearer {STATIC}"},
+        timeout=5,
+    )
     assert response.status_code == 200
     entries = {entry["id"]: entry for entry in response.json()}
     assert set(entries) == {"vm-offer", "app-offer"}
@@ -300,8 +312,17 @@ def test_casings_and_field_quirks_vary_across_scenarios(sb: Sandbox, vclock: Vir
     assert {"inProgress", "complete", "notStarted", "rejected"} <= step_statuses
     assert {"InProgress", "Complete", "NotStarted", "WaitingForPublisherReview", "Blocked", "Canceled"} <= step_statuses
     assert {"running", "completed"} <= step_statuses
-    assert {"running", "succeeded", "failed", "canceled", "neverPublished", "notStarted",
-            "waitingForPublisherReview", "WaitingForPublisherReview", "Running"} <= offer_statuses
+    assert {
+        "running",
+        "succeeded",
+        "failed",
+        "canceled",
+        "neverPublished",
+        "notStarted",
+        "waitingForPublisherReview",
+        "WaitingForPublisherReview",
+        "Running",
+    } <= offer_statuses
     # progressPercentage, its misspelling, and neither; messages and estimatedTimeFrame sometimes missing
     assert any("progressPercentage" in k for k in keys)
     assert any("processPercentage" in k for k in keys)

@@ -7,10 +7,10 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
-from urllib.parse import urlsplit
 from sandbox_helpers import STATIC, secret_form, status, token_request
 
 from offergate.clock import VirtualClock
@@ -19,9 +19,12 @@ from offergate.sandbox import RecordedRequest, Response, Sandbox
 
 def fresh_status(sb: Sandbox, offer: str = "vm-offer") -> requests.Response:
     """A status call on a new connection (a reset must not spoil the shared session)."""
-    return requests.get(f"{sb.url}/api/publishers/contoso/offers/{offer}/status",
-                        params={"api-version": "2017-10-31"}, headers={"Authorization": f"Bearer {STATIC}"},
-                        timeout=5)
+    return requests.get(
+        f"{sb.url}/api/publishers/contoso/offers/{offer}/status",
+        params={"api-version": "2017-10-31"},
+        headers={"Authorization": f"Bearer {STATIC}"},
+        timeout=5,
+    )
 
 
 # ------------------------------------------------------------------ faults
@@ -29,8 +32,15 @@ def fresh_status(sb: Sandbox, offer: str = "vm-offer") -> requests.Response:
 
 def test_canned_status_for_the_next_matching_requests(sb: Sandbox) -> None:
     sb.add_offer("contoso", "vm-offer")
-    fault = sb.inject(method="GET", path=r"/status$", status=503, headers={"Retry-After": "1"}, body=b"busy",
-                      content_type="text/plain", times=2)
+    fault = sb.inject(
+        method="GET",
+        path=r"/status$",
+        status=503,
+        headers={"Retry-After": "1"},
+        body=b"busy",
+        content_type="text/plain",
+        times=2,
+    )
     first, second, third = (status(sb, "vm-offer") for _ in range(3))
     assert (first.status_code, first.text, first.headers["Retry-After"]) == (503, "busy", "1")
     assert first.headers["Content-Type"] == "text/plain"
@@ -80,8 +90,8 @@ def test_stall_delays_the_real_answer(sb: Sandbox) -> None:
     response = fresh_status(sb)
     assert time.monotonic() - started >= 0.2
     assert response.status_code == 200 and response.json()["status"] == "running"
+    sb.inject(path=r"/status$", kind="stall", seconds=0.2)
     with pytest.raises(requests.Timeout):
-        sb.inject(path=r"/status$", kind="stall", seconds=0.2)
         requests.get(f"{sb.url}/api/publishers/contoso/offers/vm-offer/status", timeout=0.05)
 
 
@@ -95,8 +105,10 @@ def raw_status(sb: Sandbox) -> tuple[bytes, bytes]:
     """(head, body as it came before the connection ended) of a status call, over a bare socket."""
     parts = urlsplit(sb.url)
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
-        sock.sendall(b"GET /api/publishers/contoso/offers/vm-offer/status?api-version=2017-10-31 HTTP/1.1\r\n"
-                     b"Host: x\r\nAuthorization: Bearer " + STATIC.encode() + b"\r\n\r\n")
+        sock.sendall(
+            b"GET /api/publishers/contoso/offers/vm-offer/status?api-version=2017-10-31 HTTP/1.1\r\n"
+            b"Host: x\r\nAuthorization: Bearer " + STATIC.encode() + b"\r\n\r\n"
+        )
         data = b""
         try:
             while chunk := sock.recv(65536):
@@ -120,8 +132,8 @@ def test_short_and_long_body_lie_about_the_length_and_close(sb: Sandbox) -> None
     sb.inject(path=r"/status$", kind="long-body")
     head, body = raw_status(sb)
     assert 0 < declared_length(head) < len(body)
+    sb.inject(path=r"/status$", kind="short-body")
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        sb.inject(path=r"/status$", kind="short-body")
         fresh_status(sb)
     assert fresh_status(sb).status_code == 200
 
@@ -179,7 +191,7 @@ def test_stop_ends_a_drip_at_once(vclock: VirtualClock) -> None:
     started = time.monotonic()
     threading.Timer(0.1, sandbox.stop).start()
     with pytest.raises(requests.RequestException):
-        response.content
+        _ = response.content
     assert time.monotonic() - started < 2
 
 
@@ -243,9 +255,12 @@ def test_concurrent_requests_are_all_answered_and_recorded(sb: Sandbox) -> None:
     def poll(_: int) -> int:
         with requests.Session() as session:
             codes = [
-                session.get(f"{sb.url}/api/publishers/contoso/offers/vm-offer/status",
-                            params={"api-version": "2017-10-31"},
-                            headers={"Authorization": f"Bearer {STATIC}"}, timeout=5).status_code
+                session.get(
+                    f"{sb.url}/api/publishers/contoso/offers/vm-offer/status",
+                    params={"api-version": "2017-10-31"},
+                    headers={"Authorization": f"Bearer {STATIC}"},
+                    timeout=5,
+                ).status_code
                 for _ in range(10)
             ]
         return codes.count(200)

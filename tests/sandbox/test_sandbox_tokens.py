@@ -19,8 +19,11 @@ ADS_SCOPE = "https://ads.microsoft.com/msads.manage offline_access"
 
 
 def oidc_token(sb: Sandbox, audience: str = EXCHANGE) -> str:
-    response = requests.get(f"{sb.oidc_request_url}&audience={audience}",
-                            headers={"Authorization": f"bearer {sb.oidc_request_token}"}, timeout=5)
+    response = requests.get(
+        f"{sb.oidc_request_url}&audience={audience}",
+        headers={"Authorization": f"bearer {sb.oidc_request_token}"},
+        timeout=5,
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["count"] == 1
@@ -107,14 +110,14 @@ def test_an_app_needs_a_secret_or_federation(sb: Sandbox) -> None:
 def test_oidc_endpoint(sb: Sandbox) -> None:
     assert sb.oidc_request_url == f"{sb.url}/_github/oidc/token?api-version=2.0"
     token = oidc_token(sb)
-    header, payload, signature = token.split(".")
+    header, _payload, signature = token.split(".")
     assert header and signature
     found = claims(token)
     assert found["aud"] == EXCHANGE
     assert found["iss"] == "https://token.actions.githubusercontent.com"
     assert found["sub"] == "repo:octo/app:ref:refs/heads/main"
     assert found["exp"] > found["iat"]
-    recorded = [r for r in sb.requests if r.path == "/_github/oidc/token"][0]
+    recorded = next(r for r in sb.requests if r.path == "/_github/oidc/token")
     assert recorded.query == {"api-version": "2.0", "audience": EXCHANGE}
 
 
@@ -126,8 +129,13 @@ def test_oidc_endpoint_refuses_a_wrong_request_token(sb: Sandbox, authorization:
 
 
 def federated_form(assertion: str, client_id: str = "app-oidc") -> dict[str, str]:
-    return {"grant_type": "client_credentials", "client_id": client_id, "scope": SCOPE,
-            "client_assertion_type": JWT_BEARER, "client_assertion": assertion}
+    return {
+        "grant_type": "client_credentials",
+        "client_id": client_id,
+        "scope": SCOPE,
+        "client_assertion_type": JWT_BEARER,
+        "client_assertion": assertion,
+    }
 
 
 def test_federated_credential(sb: Sandbox) -> None:
@@ -173,8 +181,13 @@ def test_oidc_tokens_of_another_sandbox_are_refused(sb: Sandbox) -> None:
 
 
 def refresh_form(refresh_token: str, **extra: str) -> dict[str, str]:
-    return {"grant_type": "refresh_token", "client_id": "ads-app", "refresh_token": refresh_token,
-            "scope": ADS_SCOPE, **extra}
+    return {
+        "grant_type": "refresh_token",
+        "client_id": "ads-app",
+        "refresh_token": refresh_token,
+        "scope": ADS_SCOPE,
+        **extra,
+    }
 
 
 def test_refresh_token_grant_rotates_the_refresh_token(sb: Sandbox) -> None:

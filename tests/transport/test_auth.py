@@ -183,7 +183,9 @@ def test_token_post_not_retried_on_5xx(loopback: Loopback, entra: Entra, vclock:
         (b"<html><title>Sign in</title></html>", "HTML page"),
     ],
 )
-def test_unusable_token_answers(loopback: Loopback, entra: Entra, vclock: VirtualClock, body: bytes, words: str) -> None:
+def test_unusable_token_answers(
+    loopback: Loopback, entra: Entra, vclock: VirtualClock, body: bytes, words: str
+) -> None:
     masked: list[str] = []
     entra.answers.append(Reply(200, body))
     with pytest.raises(ApiError) as caught:
@@ -192,7 +194,9 @@ def test_unusable_token_answers(loopback: Loopback, entra: Entra, vclock: Virtua
     assert masked == []
 
 
-def oidc_credential(loopback: Loopback, vclock: VirtualClock, masked: list[str], request_url: str) -> GitHubOidcCredential:
+def oidc_credential(
+    loopback: Loopback, vclock: VirtualClock, masked: list[str], request_url: str
+) -> GitHubOidcCredential:
     return GitHubOidcCredential(
         session=session(vclock),
         clock=vclock.as_clock(),
@@ -262,9 +266,12 @@ def test_refresh_token_rotates(loopback: Loopback, entra: Entra, vclock: Virtual
     assert masked == ["token-1", "rt-2", "token-2", "rt-3"]
 
 
-def test_refresh_token_with_client_secret_and_bearer_header(loopback: Loopback, entra: Entra, vclock: VirtualClock) -> None:
-    credential = ads_credential(loopback, vclock, [], client_secret="ads-secret", header_name="Authorization",
-                                bearer_prefix=True, tenant="t-9")
+def test_refresh_token_with_client_secret_and_bearer_header(
+    loopback: Loopback, entra: Entra, vclock: VirtualClock
+) -> None:
+    credential = ads_credential(
+        loopback, vclock, [], client_secret="ads-secret", header_name="Authorization", bearer_prefix=True, tenant="t-9"
+    )
     assert credential.headers() == {"Authorization": "Bearer token-1"}
     (call,) = token_calls(loopback)
     assert call.path == "/t-9/oauth2/v2.0/token" and call.form()["client_secret"] == "ads-secret"

@@ -282,9 +282,7 @@ def test_no_secret_in_invalid_header_error(loopback: Loopback, vclock: VirtualCl
 def test_no_secret_in_error_answers_that_echo_it(loopback: Loopback, vclock: VirtualClock) -> None:
     echo = f'{{"error":{{"code":"Forbidden","message":"token {SECRET} and key k-{SECRET[:6]}-bearer-abcdef"}}}}'
     loopback.queue(Reply(403, echo.encode()))
-    response = get(
-        session_for(vclock), loopback.url + f"/x?token={SECRET}", headers={"Authorization": "Bearer abcdef"}
-    )
+    response = get(session_for(vclock), loopback.url + f"/x?token={SECRET}", headers={"Authorization": "Bearer abcdef"})
     error = http.error_from_response(response, SERVICE)
     assert SECRET not in all_text(error) and "abcdef" not in all_text(error)
     assert "token=***" in error.summary and error.code == "Forbidden"
@@ -336,9 +334,7 @@ def test_redirect_to_another_port_strips_too(
     assert not any(name in other_loopback.seen[0].headers for name in CREDENTIALS)
 
 
-def test_plain_requests_forwards_other_credential_headers(
-    loopback: Loopback, other_loopback: Loopback
-) -> None:
+def test_plain_requests_forwards_other_credential_headers(loopback: Loopback, other_loopback: Loopback) -> None:
     """Why the session subclass exists: requests strips Authorization only."""
     loopback.queue(Reply(302, b"", headers={"Location": f"http://localhost:{other_loopback.port}/"}))
     requests.get(loopback.url, headers=credential_headers(), timeout=5)
@@ -399,17 +395,17 @@ def error_for(loopback: Loopback, vclock: VirtualClock, reply: Reply, hint: str 
 def test_azure_json_error(loopback: Loopback, vclock: VirtualClock) -> None:
     body = b'{"error":{"code":"Forbidden","message":"The principal is not allowed."}}'
     error = error_for(loopback, vclock, Reply(403, body, headers={"x-ms-request-id": "req-1"}))
-    assert error.summary == (
-        f"GET {loopback.url}/api/publishers/contoso/offers/x/status answered HTTP 403 Forbidden"
-    )
+    assert error.summary == (f"GET {loopback.url}/api/publishers/contoso/offers/x/status answered HTTP 403 Forbidden")
     assert (error.status, error.code, error.api_message) == (403, "Forbidden", "The principal is not allowed.")
     assert error.activity_id == "req-1" and not error.transient
     assert error.hint and "not allowed" in error.hint
 
 
 def test_content_api_json_error_with_numeric_code(loopback: Loopback, vclock: VirtualClock) -> None:
-    body = (b'{"error":{"code":400,"message":"Invalid catalog.","errors":[{"reason":"invalid",'
-            b'"message":"Catalog 9 not found","domain":"global"}]}}')
+    body = (
+        b'{"error":{"code":400,"message":"Invalid catalog.","errors":[{"reason":"invalid",'
+        b'"message":"Catalog 9 not found","domain":"global"}]}}'
+    )
     error = error_for(loopback, vclock, Reply(400, body, headers={"WebRequestActivityId": "act-9"}), "check ids")
     assert error.code == "invalid"
     assert error.api_message == "Invalid catalog.; Catalog 9 not found"
@@ -417,8 +413,10 @@ def test_content_api_json_error_with_numeric_code(loopback: Loopback, vclock: Vi
 
 
 def test_oauth_error(loopback: Loopback, vclock: VirtualClock) -> None:
-    body = (b'{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.'
-            b'\\r\\nTrace ID: t\\r\\nCorrelation ID: c","error_codes":[7000215]}')
+    body = (
+        b'{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.'
+        b'\\r\\nTrace ID: t\\r\\nCorrelation ID: c","error_codes":[7000215]}'
+    )
     error = error_for(loopback, vclock, Reply(401, body))
     assert error.code == "AADSTS7000215"
     assert error.api_message == "Invalid client secret provided."
@@ -426,16 +424,20 @@ def test_oauth_error(loopback: Loopback, vclock: VirtualClock) -> None:
 
 
 def test_gdata_xml_error(loopback: Loopback, vclock: VirtualClock) -> None:
-    body = (b'<?xml version="1.0" encoding="UTF-8"?><errors xmlns="http://schemas.google.com/g/2005">'
-            b"<error><domain>GData</domain><reason>invalidCustomerId</reason>"
-            b"<internalReason>Customer 12 is not valid</internalReason></error><code>400</code></errors>")
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?><errors xmlns="http://schemas.google.com/g/2005">'
+        b"<error><domain>GData</domain><reason>invalidCustomerId</reason>"
+        b"<internalReason>Customer 12 is not valid</internalReason></error><code>400</code></errors>"
+    )
     error = error_for(loopback, vclock, Reply(400, body, content_type="application/xml"))
     assert (error.code, error.api_message) == ("invalidCustomerId", "Customer 12 is not valid")
 
 
 def test_xml_with_dtd_is_not_parsed(loopback: Loopback, vclock: VirtualClock) -> None:
-    body = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-            b"<errors><error><reason>&lol2;</reason></error></errors>")
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b"<errors><error><reason>&lol2;</reason></error></errors>"
+    )
     error = error_for(loopback, vclock, Reply(400, body, content_type="application/xml"))
     assert "DTD" in error.summary and error.code is None and "lol" not in str(error)
 

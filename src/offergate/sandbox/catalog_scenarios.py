@@ -69,15 +69,44 @@ TRICKLE_HOURS = 30
 TRICKLE_PUBLISHED = 2000
 TRICKLE_DONE_AT = TRICKLE_HOURS * HOUR
 TRICKLE_REJECTIONS = (  # (hour, row): a warning first, then two errors
-    (3, ReportRow("TR-1001", "Title is too long", WARNING, "title: 162 characters, 150 allowed",
-                  title="Contoso Trail Runner 2 Waterproof Shoe, Men's, Wide Fit, Charcoal with Orange Laces",
-                  link="https://www.contoso.com/shoes/tr-1001", image_link="https://www.contoso.com/img/tr-1001.jpg",
-                  price="119.00 USD")),
-    (9, ReportRow("TR-1002", "Invalid price", ERROR, "price: -5.00 USD", title="Contoso Sock 3-Pack",
-                  link="https://www.contoso.com/socks/tr-1002", price="-5.00 USD")),
-    (21, ReportRow("TR-1003", "Missing image link", ERROR, "image_link", title="Contoso Insoles",
-                   product_type="Apparel & Accessories > Shoe Accessories",
-                   link="https://www.contoso.com/insoles/tr-1003", price="19.99 USD")),
+    (
+        3,
+        ReportRow(
+            "TR-1001",
+            "Title is too long",
+            WARNING,
+            "title: 162 characters, 150 allowed",
+            title="Contoso Trail Runner 2 Waterproof Shoe, Men's, Wide Fit, Charcoal with Orange Laces",
+            link="https://www.contoso.com/shoes/tr-1001",
+            image_link="https://www.contoso.com/img/tr-1001.jpg",
+            price="119.00 USD",
+        ),
+    ),
+    (
+        9,
+        ReportRow(
+            "TR-1002",
+            "Invalid price",
+            ERROR,
+            "price: -5.00 USD",
+            title="Contoso Sock 3-Pack",
+            link="https://www.contoso.com/socks/tr-1002",
+            price="-5.00 USD",
+        ),
+    ),
+    (
+        21,
+        ReportRow(
+            "TR-1003",
+            "Missing image link",
+            ERROR,
+            "image_link",
+            title="Contoso Insoles",
+            product_type="Apparel & Accessories > Shoe Accessories",
+            link="https://www.contoso.com/insoles/tr-1003",
+            price="19.99 USD",
+        ),
+    ),
 )
 
 
@@ -115,8 +144,17 @@ def _over_threshold_rows() -> tuple[ReportRow, ...]:
     for index in range(OVER_THRESHOLD_REJECTED):
         message, kind, values = _OVER_THRESHOLD_REASONS[index % len(_OVER_THRESHOLD_REASONS)]
         item = f"OT-{index + 1:04d}"
-        rows.append(ReportRow(item, message, kind, values, title=f"Fabrikam Lamp, Model {index + 1}",
-                              link=f"https://www.fabrikam.com/lamps/{item.lower()}", price="39.00 USD"))
+        rows.append(
+            ReportRow(
+                item,
+                message,
+                kind,
+                values,
+                title=f"Fabrikam Lamp, Model {index + 1}",
+                link=f"https://www.fabrikam.com/lamps/{item.lower()}",
+                price="39.00 USD",
+            )
+        )
     return tuple(rows)
 
 
@@ -152,13 +190,29 @@ SEED = CatalogScenario(
     rows=SEED_ROWS,
 )
 
-WARNINGS_ONLY_ROWS = tuple(row for row in SEED_ROWS if row.type == WARNING) + (
-    ReportRow("ABC-310", "Description is too long", WARNING, "description: 5210 characters, 5000 allowed",
-              title="Fabrikam Espresso Cup, Set of 2", link="https://www.fabrikam.com/cups/abc-310",
-              price="24.00 USD"),
-    ReportRow("ABC-311", "Sale price is not lower than price", WARNING, "sale_price: 30.00 USD, price: 30.00 USD",
-              title="Fabrikam Kettle", link="https://www.fabrikam.com/kettles/abc-311", price="30.00 USD",
-              sale_price="30.00 USD", sale_start="2024-06-01T00:00:00Z", sale_end="2024-06-15T00:00:00Z"),
+WARNINGS_ONLY_ROWS = (
+    *(row for row in SEED_ROWS if row.type == WARNING),
+    ReportRow(
+        "ABC-310",
+        "Description is too long",
+        WARNING,
+        "description: 5210 characters, 5000 allowed",
+        title="Fabrikam Espresso Cup, Set of 2",
+        link="https://www.fabrikam.com/cups/abc-310",
+        price="24.00 USD",
+    ),
+    ReportRow(
+        "ABC-311",
+        "Sale price is not lower than price",
+        WARNING,
+        "sale_price: 30.00 USD, price: 30.00 USD",
+        title="Fabrikam Kettle",
+        link="https://www.fabrikam.com/kettles/abc-311",
+        price="30.00 USD",
+        sale_price="30.00 USD",
+        sale_start="2024-06-01T00:00:00Z",
+        sale_end="2024-06-15T00:00:00Z",
+    ),
 )
 WARNINGS_ONLY = CatalogScenario(
     name="warnings-only",

@@ -7,10 +7,10 @@ never age out of the API's 30-day window in the sandbox.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from offergate.sandbox.catalog_scenarios import CatalogScenario, get_catalog_scenario
 from offergate.sandbox.report_files import ReportRow
@@ -100,7 +100,7 @@ class CatalogBook:
             is_default=is_default,
             scenario=get_catalog_scenario(scenario),
             t0=self._clock(),
-            uploaded=datetime.now(timezone.utc),
+            uploaded=datetime.now(UTC),
             rows=None if rows is None else tuple(rows),
         )
         with self._lock:
@@ -128,9 +128,7 @@ class CatalogBook:
             raise KeyError(f"{merchant_id}/{catalog_id}")
         return catalog
 
-    def override_report(
-        self, catalog: Catalog, data: bytes | None, path: Path | None, rejected: int | None
-    ) -> None:
+    def override_report(self, catalog: Catalog, data: bytes | None, path: Path | None, rejected: int | None) -> None:
         if rejected is not None and rejected < 0:
             raise ValueError("rejected must not be negative")
         with self._lock:

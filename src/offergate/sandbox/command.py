@@ -72,11 +72,18 @@ def parser() -> argparse.ArgumentParser:
     )
     result.add_argument("--port", type=_port, default=8080, help="port on 127.0.0.1 (default 8080; 0: any free)")
     result.add_argument(
-        "--time-scale", type=_scale, default=1000.0, metavar="N",
+        "--time-scale",
+        type=_scale,
+        default=1000.0,
+        metavar="N",
         help="scenario seconds per real second (default 1000)",
     )
     result.add_argument(
-        "--scenario", action="extend", nargs="+", choices=list(SCENARIOS), metavar="NAME",
+        "--scenario",
+        action="extend",
+        nargs="+",
+        choices=list(SCENARIOS),
+        metavar="NAME",
         help="scenarios to serve, one offer '<NAME>-offer' each (default: all)",
     )
     return result
@@ -119,8 +126,13 @@ def add_demo_store(sandbox: Sandbox) -> None:
     """Store MERCHANT_ID with one catalog per catalog scenario, and a Microsoft Advertising user."""
     sandbox.add_store(MERCHANT_ID, developer_token=DEVELOPER_TOKEN)
     for catalog_id, scenario in DEMO_CATALOGS.items():
-        sandbox.add_catalog(MERCHANT_ID, catalog_id, scenario=scenario, name=f"Sandbox {scenario} catalog",
-                            is_default=scenario == "clean")
+        sandbox.add_catalog(
+            MERCHANT_ID,
+            catalog_id,
+            scenario=scenario,
+            name=f"Sandbox {scenario} catalog",
+            is_default=scenario == "clean",
+        )
     sandbox.add_ads_user(ADS_CLIENT_ID, ADS_REFRESH_TOKEN)
     sandbox.accept_ads_access_token(ADS_STATIC_TOKEN, merchants=[MERCHANT_ID])
 

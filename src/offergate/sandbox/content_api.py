@@ -33,7 +33,8 @@ import re
 import threading
 import uuid
 import xml.etree.ElementTree as ET
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from offergate.sandbox.catalogs import Catalog, CatalogBook, Store
 from offergate.sandbox.report_links import ReportLinks
@@ -89,8 +90,13 @@ def content_error(status: int, message: str, xml: bool = False, reason: str | No
         _child(error, "internalReason", message)
         _child(root, "code", status)
         return Response(status, _xml(root), "application/xml", headers)
-    payload = {"error": {"errors": [{"reason": why, "message": message, "domain": "global"}],
-                         "code": status, "message": message}}
+    payload = {
+        "error": {
+            "errors": [{"reason": why, "message": message, "domain": "global"}],
+            "code": status,
+            "message": message,
+        }
+    }
     return json_response(status, payload, headers)
 
 
@@ -124,8 +130,9 @@ class StaticAdsTokens:
 class ContentApi:
     """The handlers over the catalog book, the credentials and the report links."""
 
-    def __init__(self, book: CatalogBook, credentials: Credentials, links: ReportLinks,
-                 static_tokens: StaticAdsTokens) -> None:
+    def __init__(
+        self, book: CatalogBook, credentials: Credentials, links: ReportLinks, static_tokens: StaticAdsTokens
+    ) -> None:
         self._book = book
         self._credentials = credentials
         self._links = links
@@ -182,16 +189,24 @@ class ContentApi:
             if url is not None:
                 _child(root, self._element, url)
             return self._xml_answer(root)
-        body: dict[str, Any] = {"catalogId": wire_id(catalog.id), "publishedCount": status.published,
-                                "rejectedCount": status.rejected}
+        body: dict[str, Any] = {
+            "catalogId": wire_id(catalog.id),
+            "publishedCount": status.published,
+            "rejectedCount": status.rejected,
+        }
         if url is not None:
             body["rejectionReportUrl"] = url
         return self._json_answer(body)
 
     @staticmethod
     def _catalog_entry(catalog: Catalog) -> dict[str, Any]:
-        return {"id": wire_id(catalog.id), "name": catalog.name, "market": catalog.market,
-                "isDefault": catalog.is_default, "isPublishingEnabled": catalog.is_publishing_enabled}
+        return {
+            "id": wire_id(catalog.id),
+            "name": catalog.name,
+            "market": catalog.market,
+            "isDefault": catalog.is_default,
+            "isPublishingEnabled": catalog.is_publishing_enabled,
+        }
 
     @staticmethod
     def _xml_answer(root: ET.Element) -> Response:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Iterable, Mapping
+from typing import Self
 
 from offergate.sandbox import entra, oidc, report_links
 from offergate.sandbox.catalogs import DEFAULT_DEVELOPER_TOKEN, CatalogBook
@@ -79,8 +80,9 @@ class Sandbox:
             self._stopping.set()  # ends stalls at once
             server.stop()
 
-    def __enter__(self) -> Sandbox:
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -290,8 +292,17 @@ class Sandbox:
         "gzip" (`Content-Encoding: gzip`; the body compressed, or a canned `body` sent as given).
         `times` None: every matching request.
         """
-        return self._faults.add(kind=kind, method=method, path=path, status=status, headers=headers, body=body,
-                                content_type=content_type, times=times, seconds=seconds)
+        return self._faults.add(
+            kind=kind,
+            method=method,
+            path=path,
+            status=status,
+            headers=headers,
+            body=body,
+            content_type=content_type,
+            times=times,
+            seconds=seconds,
+        )
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -331,7 +342,7 @@ class Sandbox:
     def _dispatch(self, request: RecordedRequest) -> Response | Reset:
         try:
             return self.router.dispatch(request)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a bug in a handler is recorded for the test and answered with 500
             with self._lock:
                 self._errors.append(error)
             return api_error(500, "InternalServerError", f"sandbox error: {type(error).__name__}: {error}")

@@ -7,7 +7,7 @@ refresh_token (Microsoft Advertising). Errors have Entra's shape and AADSTS code
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from offergate.sandbox.oidc import EXCHANGE_AUDIENCE, GitHubOidc, RefusedAssertion
@@ -33,7 +33,7 @@ class Refused(Exception):
 
     def response(self) -> Response:
         trace, correlation = str(uuid.uuid4()), str(uuid.uuid4())
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         stamp = f"{now:%Y-%m-%d %H:%M:%S}Z"
         body = {
             "error": self.error,
@@ -63,7 +63,9 @@ def _required(form: dict[str, str], name: str) -> str:
 
 def _unknown_app(client_id: str, tenant: str) -> Refused:
     return Refused(
-        400, "unauthorized_client", 700016,
+        400,
+        "unauthorized_client",
+        700016,
         f"Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen "
         "if the application has not been installed by the administrator of the tenant or consented to by any "
         "user in the tenant. You may have sent your authentication request to the wrong tenant.",
@@ -72,7 +74,9 @@ def _unknown_app(client_id: str, tenant: str) -> Refused:
 
 def _bad_secret(client_id: str) -> Refused:
     return Refused(
-        401, "invalid_client", 7000215,
+        401,
+        "invalid_client",
+        7000215,
         "Invalid client secret provided. Ensure the secret being sent in the request is the client secret "
         f"value, not the client secret ID, for a secret added to app '{client_id}'.",
     )
@@ -80,14 +84,18 @@ def _bad_secret(client_id: str) -> Refused:
 
 def _no_credential() -> Refused:
     return Refused(
-        401, "invalid_client", 7000218,
+        401,
+        "invalid_client",
+        7000218,
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     )
 
 
 def _bad_scope(scope: str) -> Refused:
     return Refused(
-        400, "invalid_scope", 70011,
+        400,
+        "invalid_scope",
+        70011,
         f"The provided request must include a 'scope' input parameter. The provided value for the input "
         f"parameter 'scope' is not valid. The scope {scope} is not valid.",
     )
@@ -114,7 +122,9 @@ class TokenEndpoint:
     def _grant(self, tenant: str, form: dict[str, str]) -> Response:
         if tenant.lower() not in COMMON_TENANTS and not self._credentials.has_tenant(tenant):
             raise Refused(
-                400, "invalid_request", 90002,
+                400,
+                "invalid_request",
+                90002,
                 f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are "
                 "signing into the correct cloud.",
             )
@@ -147,9 +157,10 @@ class TokenEndpoint:
     def _check_assertion(self, app: App, form: dict[str, str]) -> None:
         if form.get("client_assertion_type") != JWT_BEARER:
             raise Refused(
-                400, "invalid_request", 900144,
-                f"The request body must contain the following parameter: 'client_assertion_type' "
-                f"('{JWT_BEARER}').",
+                400,
+                "invalid_request",
+                900144,
+                f"The request body must contain the following parameter: 'client_assertion_type' ('{JWT_BEARER}').",
             )
         assertion = _required(form, "client_assertion")
         try:
@@ -158,13 +169,17 @@ class TokenEndpoint:
             raise Refused(400, "invalid_client", refused.code, str(refused)) from None
         if not app.federated:
             raise Refused(
-                400, "invalid_request", 70021,
+                400,
+                "invalid_request",
+                70021,
                 f"No matching federated identity record found for presented assertion. Assertion Issuer: "
                 f"'{claims.issuer}'. Assertion Subject: '{claims.subject}'. Assertion Audience: '{claims.audience}'.",
             )
         if claims.audience != EXCHANGE_AUDIENCE:
             raise Refused(
-                400, "invalid_client", 700212,
+                400,
+                "invalid_client",
+                700212,
                 f"No matching federated identity record found for presented assertion audience '{claims.audience}'.",
             )
 
@@ -183,7 +198,9 @@ class TokenEndpoint:
         new = self._credentials.redeem_refresh_token(user, refresh_token)
         if new is None:
             raise Refused(
-                400, "invalid_grant", 70000,
+                400,
+                "invalid_grant",
+                70000,
                 "The provided value for the input parameter 'refresh_token' is not valid: the grant is invalid, "
                 "expired or revoked.",
             )
@@ -194,7 +211,9 @@ class TokenEndpoint:
         if user.client_secret is None:
             if given:
                 raise Refused(
-                    400, "invalid_client", 700025,
+                    400,
+                    "invalid_client",
+                    700025,
                     "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
                 )
             return
@@ -210,8 +229,9 @@ class TokenEndpoint:
         body: dict[str, Any] = {"token_type": "Bearer"}
         if refresh_token is not None:
             body["scope"] = f"{ADS_SCOPE} offline_access"
-        body.update({"expires_in": lifetime, "ext_expires_in": lifetime,
-                     "access_token": self._credentials.issue(principal)})
+        body.update(
+            {"expires_in": lifetime, "ext_expires_in": lifetime, "access_token": self._credentials.issue(principal)}
+        )
         if refresh_token is not None:
             body["refresh_token"] = refresh_token
         return json_response(200, body, {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"})

@@ -6,8 +6,8 @@ import dataclasses
 import gzip
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from offergate.sandbox.wire import Response
 
@@ -46,14 +46,26 @@ class Fault:
     def response(self) -> Response | None:
         """The canned answer, or None when the real answer is to be sent (a stall without status)."""
         if self.kind == "html":
-            return Response(self.status or 200, _or(self.body, HTML_PAGE),
-                            self.content_type or "text/html; charset=utf-8", dict(self.headers))
+            return Response(
+                self.status or 200,
+                _or(self.body, HTML_PAGE),
+                self.content_type or "text/html; charset=utf-8",
+                dict(self.headers),
+            )
         if self.kind == "not-json":
-            return Response(self.status or 200, _or(self.body, NOT_JSON),
-                            self.content_type or "application/json; charset=utf-8", dict(self.headers))
+            return Response(
+                self.status or 200,
+                _or(self.body, NOT_JSON),
+                self.content_type or "application/json; charset=utf-8",
+                dict(self.headers),
+            )
         if self.kind == "status" or (self.kind in ("stall", *SHAPES) and self.status is not None):
-            return Response(self.status or 503, _or(self.body, b""),
-                            self.content_type or "text/plain; charset=utf-8", dict(self.headers))
+            return Response(
+                self.status or 503,
+                _or(self.body, b""),
+                self.content_type or "text/plain; charset=utf-8",
+                dict(self.headers),
+            )
         return None
 
     def shape(self, answer: Response) -> Response:

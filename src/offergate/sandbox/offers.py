@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from offergate.sandbox.scenarios import get_scenario
 from offergate.sandbox.timeline import Links, Scenario
@@ -18,7 +19,7 @@ MAX_OFFSET = 3650 * 86400.0  # timestamps stay within ten years of the offer's c
 
 def iso_timestamp(moment: datetime) -> str:
     """The API's timestamp format: 2018-03-16T17:50:45.7215661Z (seven fractional digits)."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}0Z"
 
 
@@ -67,7 +68,7 @@ class OfferBook:
             display_text=display_text,
             scenario=plan,
             t0=self._clock(),
-            created=datetime.now(timezone.utc),
+            created=datetime.now(UTC),
             preview_code=secrets.token_hex(8),
         )
         with self._lock:

@@ -14,8 +14,9 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from offergate.sandbox.wire import RecordedRequest, Response, json_response
 
@@ -73,7 +74,7 @@ class GitHubOidc:
             "aud": audience,
             "ref": "refs/heads/main",
             "repository": REPOSITORY,
-            "repository_owner": REPOSITORY.split("/")[0],
+            "repository_owner": REPOSITORY.split("/", maxsplit=1)[0],
             "event_name": "push",
             "iss": ISSUER,
             "nbf": now - 5,
@@ -107,10 +108,10 @@ class GitHubOidc:
             raise RefusedAssertion(700024, "Client assertion is not within its valid time range.")
         return Claims(str(payload.get("iss")), str(payload.get("sub")), str(payload.get("aud")), issued_at)
 
-    def handle(self, request: RecordedRequest, params: dict[str, str]) -> Response:
+    def handle(self, request: RecordedRequest, params: dict[str, str]) -> Response:  # noqa: ARG002 - the router's handler signature
         """GET /_github/oidc/token?api-version=2.0&audience=...: {"count": 1, "value": token}."""
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.request_token.encode()):
             return json_response(401, {"message": "Unauthorized: the ID token request token is missing or invalid."})
-        audience = request.query.get("audience") or f"https://github.com/{REPOSITORY.split('/')[0]}"
+        audience = request.query.get("audience") or f"https://github.com/{REPOSITORY.split('/', maxsplit=1)[0]}"
         return json_response(200, {"count": 1, "value": self.mint(audience)})

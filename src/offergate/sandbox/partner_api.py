@@ -71,8 +71,12 @@ class PartnerApi:
         every = offer.scenario.flaky_every
         if every and count % every == 0:
             return _with_activity(
-                api_error(503, "ServiceUnavailable", "The service is temporarily unavailable. Retry after 1 second.",
-                          {"Retry-After": "1"})
+                api_error(
+                    503,
+                    "ServiceUnavailable",
+                    "The service is temporarily unavailable. Retry after 1 second.",
+                    {"Retry-After": "1"},
+                )
             )
         return _with_activity(json_response(200, self._book.status_body(offer)))
 
@@ -83,17 +87,23 @@ class PartnerApi:
         version = request.query.get("api-version")
         if version != API_VERSION:
             given = "no api-version" if version is None else f"api-version '{version}'"
-            raise Refusal(api_error(
-                400, "InvalidApiVersion",
-                f"The request has {given}. The supported api-version is '{API_VERSION}'.",
-            ))
+            raise Refusal(
+                api_error(
+                    400,
+                    "InvalidApiVersion",
+                    f"The request has {given}. The supported api-version is '{API_VERSION}'.",
+                )
+            )
         publisher = params["publisher"]
         if not principal.may_access(publisher):
-            raise Refusal(api_error(
-                403, "Forbidden",
-                f"The service principal {principal.name} is not authorized for publisher '{publisher}'. "
-                "Add the application to the publisher account in Partner Center.",
-            ))
+            raise Refusal(
+                api_error(
+                    403,
+                    "Forbidden",
+                    f"The service principal {principal.name} is not authorized for publisher '{publisher}'. "
+                    "Add the application to the publisher account in Partner Center.",
+                )
+            )
         if not self._book.has_publisher(publisher):
             raise Refusal(api_error(404, "NotFound", f"Publisher '{publisher}' was not found."))
         return publisher
@@ -102,16 +112,19 @@ class PartnerApi:
         publisher = self._publisher(request, params)
         offer = self._book.find(publisher, params["offer"])
         if offer is None:
-            raise Refusal(api_error(
-                404, "NotFound", f"Offer '{params['offer']}' was not found for publisher '{publisher}'.",
-            ))
+            raise Refusal(
+                api_error(
+                    404,
+                    "NotFound",
+                    f"Offer '{params['offer']}' was not found for publisher '{publisher}'.",
+                )
+            )
         return offer
 
     def _principal(self, request: RecordedRequest) -> Principal:
         scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
         try:
-            return self._credentials.authenticate(token.strip() if scheme.lower() == "bearer" else None,
-                                                  CLOUD_PARTNER)
+            return self._credentials.authenticate(token.strip() if scheme.lower() == "bearer" else None, CLOUD_PARTNER)
         except Unauthorized as refused:
             challenge = f'Bearer authorization_uri="{AUTHORITY}", error="invalid_token", error_description="{refused}"'
             raise Refusal(api_error(401, "Unauthorized", str(refused), {"WWW-Authenticate": challenge})) from None

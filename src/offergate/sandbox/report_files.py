@@ -16,11 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 CSV_NAME = "MerchantCatalogReport.csv"
 ZIP_NAME = "MerchantCatalogReport.zip"
@@ -57,8 +58,10 @@ class ReportRow:
     @property
     def snippet(self) -> str:
         """title;productType;link;imageLink;price;salePrice;saleStartDate;saleEndDate."""
-        return ";".join((self.title, self.product_type, self.link, self.image_link, self.price,
-                         self.sale_price, self.sale_start, self.sale_end))
+        return (
+            f"{self.title};{self.product_type};{self.link};{self.image_link};"
+            f"{self.price};{self.sale_price};{self.sale_start};{self.sale_end}"
+        )
 
     def fields(self) -> tuple[str, str, str, str, str]:
         return (self.item_id, self.message, self.type, self.values, self.snippet)
@@ -68,7 +71,7 @@ def upload_stamp(moment: datetime | str) -> str:
     """The Upload Time value: a string as given, a datetime as 2024-05-01T10:15:00Z (UTC)."""
     if isinstance(moment, str):
         return moment
-    return f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def report_chunks(
@@ -94,14 +97,21 @@ def report_chunks(
 
 
 def _write_zip(
-    target: str | Path | IO[bytes], rows: Iterable[ReportRow], catalog_name: str, catalog_id: str,
-    store_id: str, upload_time: datetime | str,
+    target: str | Path | IO[bytes],
+    rows: Iterable[ReportRow],
+    catalog_name: str,
+    catalog_id: str,
+    store_id: str,
+    upload_time: datetime | str,
 ) -> None:
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        with archive.open(CSV_NAME, "w", force_zip64=True) as member:
-            for chunk in report_chunks(rows, catalog_name=catalog_name, catalog_id=catalog_id, store_id=store_id,
-                                       upload_time=upload_time):
-                member.write(chunk)
+    with (
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+        archive.open(CSV_NAME, "w", force_zip64=True) as member,
+    ):
+        for chunk in report_chunks(
+            rows, catalog_name=catalog_name, catalog_id=catalog_id, store_id=store_id, upload_time=upload_time
+        ):
+            member.write(chunk)
 
 
 def build_report_zip(
@@ -136,23 +146,66 @@ def not_a_zip(data: bytes) -> bytes:
 def seed_report_rows() -> list[ReportRow]:
     """The documentation's kind of sample: four errors and two warnings, one quoted comma among them."""
     return [
-        ReportRow("XYZ-123", "Invalid price", ERROR, "price: 0.00 USD",
-                  title="Contoso Trail Shoe", product_type="Apparel & Accessories > Shoes",
-                  link="https://www.contoso.com/shoes/xyz-123", image_link="https://www.contoso.com/img/xyz-123.jpg",
-                  price="0.00 USD"),
-        ReportRow("XYZ-124", "Missing image link", ERROR, "image_link",
-                  title="Contoso Rain Jacket, Men's", product_type="Apparel & Accessories > Clothing > Outerwear",
-                  link="https://www.contoso.com/jackets/xyz-124", price="89.99 USD",
-                  sale_price="69.99 USD", sale_start="2024-05-01T00:00:00Z", sale_end="2024-05-31T23:59:59Z"),
-        ReportRow("XYZ-125", "Title is too long", WARNING, "title: 187 characters, 150 allowed",
-                  title="Contoso Ultralight Backpacking Tent for Two, Three-Season, Freestanding, With Footprint",
-                  link="https://www.contoso.com/tents/xyz-125", image_link="https://www.contoso.com/img/xyz-125.jpg",
-                  price="249.00 USD"),
-        ReportRow("XYZ-126", "Invalid GTIN ", ERROR, "gtin: 12345",
-                  title="Contoso Water Bottle", link="https://www.contoso.com/bottles/xyz-126", price="12.50 USD"),
-        ReportRow("ABC-200", "Missing product category", WARNING, "product_category",
-                  title="Fabrikam \"Classic\" Mug", link="https://www.fabrikam.com/mugs/abc-200",
-                  image_link="https://www.fabrikam.com/img/abc-200.png", price="9.99 USD"),
-        ReportRow("ABC-201", "Invalid landing page URL", ERROR, "link: htp://www.fabrikam.com/abc-201",
-                  title="Fabrikam Travel Mug", link="htp://www.fabrikam.com/abc-201", price="14.99 USD"),
+        ReportRow(
+            "XYZ-123",
+            "Invalid price",
+            ERROR,
+            "price: 0.00 USD",
+            title="Contoso Trail Shoe",
+            product_type="Apparel & Accessories > Shoes",
+            link="https://www.contoso.com/shoes/xyz-123",
+            image_link="https://www.contoso.com/img/xyz-123.jpg",
+            price="0.00 USD",
+        ),
+        ReportRow(
+            "XYZ-124",
+            "Missing image link",
+            ERROR,
+            "image_link",
+            title="Contoso Rain Jacket, Men's",
+            product_type="Apparel & Accessories > Clothing > Outerwear",
+            link="https://www.contoso.com/jackets/xyz-124",
+            price="89.99 USD",
+            sale_price="69.99 USD",
+            sale_start="2024-05-01T00:00:00Z",
+            sale_end="2024-05-31T23:59:59Z",
+        ),
+        ReportRow(
+            "XYZ-125",
+            "Title is too long",
+            WARNING,
+            "title: 187 characters, 150 allowed",
+            title="Contoso Ultralight Backpacking Tent for Two, Three-Season, Freestanding, With Footprint",
+            link="https://www.contoso.com/tents/xyz-125",
+            image_link="https://www.contoso.com/img/xyz-125.jpg",
+            price="249.00 USD",
+        ),
+        ReportRow(
+            "XYZ-126",
+            "Invalid GTIN ",
+            ERROR,
+            "gtin: 12345",
+            title="Contoso Water Bottle",
+            link="https://www.contoso.com/bottles/xyz-126",
+            price="12.50 USD",
+        ),
+        ReportRow(
+            "ABC-200",
+            "Missing product category",
+            WARNING,
+            "product_category",
+            title='Fabrikam "Classic" Mug',
+            link="https://www.fabrikam.com/mugs/abc-200",
+            image_link="https://www.fabrikam.com/img/abc-200.png",
+            price="9.99 USD",
+        ),
+        ReportRow(
+            "ABC-201",
+            "Invalid landing page URL",
+            ERROR,
+            "link: htp://www.fabrikam.com/abc-201",
+            title="Fabrikam Travel Mug",
+            link="htp://www.fabrikam.com/abc-201",
+            price="14.99 USD",
+        ),
     ]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from offergate.sandbox.catalogs import Catalog, CatalogStatus
@@ -45,7 +45,7 @@ def storage_error(status: int, code: str, message: str) -> Response:
     body = (
         f'<?xml version="1.0" encoding="utf-8"?><Error><Code>{escape(code)}</Code>'
         f"<Message>{escape(message)}\nRequestId:{uuid.uuid4()}</Message></Error>"
-    ).encode("utf-8")
+    ).encode()
     return Response(status, body, "application/xml", {"x-ms-request-id": str(uuid.uuid4())})
 
 
@@ -61,8 +61,9 @@ class ReportLinks:
         self.lifetime = DEFAULT_LIFETIME
 
     def issue(self, catalog: Catalog, status: CatalogStatus) -> str:
-        link = ReportLink(secrets.token_hex(16), secrets.token_urlsafe(24), catalog, status,
-                          self._clock() + self.lifetime)
+        link = ReportLink(
+            secrets.token_hex(16), secrets.token_urlsafe(24), catalog, status, self._clock() + self.lifetime
+        )
         url = f"{self._base_url()}/reports/{link.id}/{ZIP_NAME}?token={link.token}"
         with self._lock:
             self._links[link.id] = link
@@ -85,25 +86,33 @@ class ReportLinks:
         if link is None:
             return storage_error(404, "BlobNotFound", "The specified blob does not exist.")
         if not secrets.compare_digest(request.query.get("token", "").encode(), link.token.encode()):
-            return storage_error(403, "AuthenticationFailed",
-                                 "Server failed to authenticate the request. Make sure the value of the token "
-                                 "query parameter is formed correctly.")
+            return storage_error(
+                403,
+                "AuthenticationFailed",
+                "Server failed to authenticate the request. Make sure the value of the token "
+                "query parameter is formed correctly.",
+            )
         if link.expired or self._clock() >= link.expires_at:
-            return storage_error(400, "ReportUrlExpired",
-                                 "The report URL has expired. Get the catalog status again for a new URL.")
+            return storage_error(
+                400, "ReportUrlExpired", "The report URL has expired. Get the catalog status again for a new URL."
+            )
         return self._report(link)
 
     @staticmethod
     def _report(link: ReportLink) -> Response:
         catalog = link.catalog
-        headers = {"x-ms-request-id": str(uuid.uuid4()),
-                   "Content-Disposition": f'attachment; filename="{ZIP_NAME}"'}
+        headers = {"x-ms-request-id": str(uuid.uuid4()), "Content-Disposition": f'attachment; filename="{ZIP_NAME}"'}
         if catalog.report_file is not None:
             return Response(200, b"", ZIP_CONTENT_TYPE, headers, file=catalog.report_file)
         if catalog.report_bytes is not None:
             return Response(200, catalog.report_bytes, ZIP_CONTENT_TYPE, headers)
-        data = build_report_zip(link.status.rows, catalog_name=catalog.name, catalog_id=catalog.id,
-                                store_id=catalog.merchant_id, upload_time=catalog.uploaded)
+        data = build_report_zip(
+            link.status.rows,
+            catalog_name=catalog.name,
+            catalog_id=catalog.id,
+            store_id=catalog.merchant_id,
+            upload_time=catalog.uploaded,
+        )
         if catalog.scenario.unreadable:
             data = not_a_zip(data)
         return Response(200, data, ZIP_CONTENT_TYPE, headers)

@@ -7,7 +7,7 @@ A realistic publish: validation 10 min, certification 60 h, provisioning 18 h, p
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping
+from collections.abc import Mapping
 
 from offergate.sandbox.timeline import (
     BLOCKED,
@@ -40,13 +40,17 @@ CERTIFY = StepInfo(
     "~2-3 days",
 )
 PROVISION = StepInfo(
-    "displayprovision", "Provisioning", "Your offer's resources are provisioned and replicated to Azure regions.",
+    "displayprovision",
+    "Provisioning",
+    "Your offer's resources are provisioned and replicated to Azure regions.",
     "< 1 day",
 )
 PACKAGE = StepInfo("displaypackage", "Packaging", "Your offer's artifacts are packaged for publishing.", "< 1 hour")
 SIGNOFF = StepInfo(
-    "publisher-signoff", "Publisher signoff",
-    "Review your offer with the preview links, then select Go live to publish it.", "",
+    "publisher-signoff",
+    "Publisher signoff",
+    "Review your offer with the preview links, then select Go live to publish it.",
+    "",
 )
 LIVE = StepInfo("live", "Go Live", "Your offer is published to Azure Marketplace.", "< 1 day")
 
@@ -77,7 +81,7 @@ CERTIFICATION_STARTED = Note(VALIDATED_AT + 5 * MINUTE, "information", "Certific
 PREVIEW_READY = Note(
     SIGNOFF_AT,
     "information",
-    "Your offer preview is ready. Review it with the <a href=\"https://azuremarketplace.microsoft.com/\">"
+    'Your offer preview is ready. Review it with the <a href="https://azuremarketplace.microsoft.com/">'
     "preview links</a>, then select <b>Go live</b>.",
 )
 
@@ -101,21 +105,48 @@ def publish_steps(
         live_notes = (Note(live_end, "information", "Your offer is <b>live</b> in Azure Marketplace."),)
     certification_notes = (
         CERTIFICATION_STARTED,
-        Note(VALIDATED_AT + 30 * HOUR, "information",
-             "Technical validation <b>passed</b>; the policy review is in progress."),
+        Note(
+            VALIDATED_AT + 30 * HOUR,
+            "information",
+            "Technical validation <b>passed</b>; the policy review is in progress.",
+        ),
     )
     return (
         StepPlan(VALIDATE, start=0.0, end=VALIDATED_AT, spelling=spelling(VALIDATE), omit=omit(VALIDATE)),
-        StepPlan(CERTIFY, start=VALIDATED_AT, end=CERTIFIED_AT, spelling=spelling(CERTIFY), omit=omit(CERTIFY),
-                 notes=certification_notes),
-        StepPlan(PROVISION, start=CERTIFIED_AT, end=PROVISIONED_AT, spelling=spelling(PROVISION),
-                 omit=omit(PROVISION, "messages")),
-        StepPlan(PACKAGE, start=PROVISIONED_AT, end=SIGNOFF_AT, spelling=spelling(PACKAGE), omit=omit(PACKAGE),
-                 progress_key="processPercentage"),
-        StepPlan(SIGNOFF, start=SIGNOFF_AT, end=go_live, active=WAITING_FOR_REVIEW, spelling=spelling(SIGNOFF),
-                 omit=omit(SIGNOFF), progress_key=None, notes=(PREVIEW_READY,)),
-        StepPlan(LIVE, start=go_live, end=live_end, spelling=spelling(LIVE),
-                 omit=omit(LIVE), notes=live_notes),
+        StepPlan(
+            CERTIFY,
+            start=VALIDATED_AT,
+            end=CERTIFIED_AT,
+            spelling=spelling(CERTIFY),
+            omit=omit(CERTIFY),
+            notes=certification_notes,
+        ),
+        StepPlan(
+            PROVISION,
+            start=CERTIFIED_AT,
+            end=PROVISIONED_AT,
+            spelling=spelling(PROVISION),
+            omit=omit(PROVISION, "messages"),
+        ),
+        StepPlan(
+            PACKAGE,
+            start=PROVISIONED_AT,
+            end=SIGNOFF_AT,
+            spelling=spelling(PACKAGE),
+            omit=omit(PACKAGE),
+            progress_key="processPercentage",
+        ),
+        StepPlan(
+            SIGNOFF,
+            start=SIGNOFF_AT,
+            end=go_live,
+            active=WAITING_FOR_REVIEW,
+            spelling=spelling(SIGNOFF),
+            omit=omit(SIGNOFF),
+            progress_key=None,
+            notes=(PREVIEW_READY,),
+        ),
+        StepPlan(LIVE, start=go_live, end=live_end, spelling=spelling(LIVE), omit=omit(LIVE), notes=live_notes),
     )
 
 
@@ -152,8 +183,15 @@ def failing_certification(
     """Validation passes, certification ends `outcome` at `end`; later steps never start."""
     return (
         StepPlan(VALIDATE, start=0.0, end=VALIDATED_AT, spelling=spelling),
-        StepPlan(CERTIFY, start=VALIDATED_AT, end=end, outcome=outcome, expected=60 * HOUR, spelling=spelling,
-                 notes=(CERTIFICATION_STARTED, *notes)),
+        StepPlan(
+            CERTIFY,
+            start=VALIDATED_AT,
+            end=end,
+            outcome=outcome,
+            expected=60 * HOUR,
+            spelling=spelling,
+            notes=(CERTIFICATION_STARTED, *notes),
+        ),
         *not_started_steps(spelling)[2:],
     )
 
@@ -193,13 +231,18 @@ CERTIFICATION_FAILED = Scenario(
         Spelling.CAMEL,
         (
             Note(VALIDATED_AT + 2 * HOUR, "information", "Automated scans of the technical assets completed."),
-            Note(FAILED_AT, "error",
-                 "<b>Policy 100.1.3</b>: the offer listing has no privacy policy. See "
-                 "<a href=\"https://learn.microsoft.com/legal/marketplace/certification-policies\">the "
-                 "certification policies</a>."),
-            Note(FAILED_AT, "error",
-                 "<b>VM image</b>: the OS disk failed the security scan &mdash; <i>root login over SSH is "
-                 "enabled</i>."),
+            Note(
+                FAILED_AT,
+                "error",
+                "<b>Policy 100.1.3</b>: the offer listing has no privacy policy. See "
+                '<a href="https://learn.microsoft.com/legal/marketplace/certification-policies">the '
+                "certification policies</a>.",
+            ),
+            Note(
+                FAILED_AT,
+                "error",
+                "<b>VM image</b>: the OS disk failed the security scan &mdash; <i>root login over SSH is enabled</i>.",
+            ),
             Note(FAILED_AT, "information", "Fix the issues above, then publish the offer again."),
         ),
     ),
@@ -218,18 +261,20 @@ CANCELED_SCENARIO = Scenario(
 BLOCKED_SCENARIO = Scenario(
     name="blocked",
     description=(
-        f"certification becomes Blocked at {BLOCKED_AT:.0f} s (~8 h) with an error message; "
-        "the offer stays running"
+        f"certification becomes Blocked at {BLOCKED_AT:.0f} s (~8 h) with an error message; the offer stays running"
     ),
     steps=failing_certification(
         BLOCKED_AT,
         BLOCKED,
         Spelling.PASCAL,
         (
-            Note(BLOCKED_AT, "error",
-                 "<b>Action required</b>: the certification team cannot sign in to the VM with the "
-                 "credentials provided. <a href=\"https://partner.microsoft.com/dashboard\">Update the test "
-                 "credentials</a>."),
+            Note(
+                BLOCKED_AT,
+                "error",
+                "<b>Action required</b>: the certification team cannot sign in to the VM with the "
+                'credentials provided. <a href="https://partner.microsoft.com/dashboard">Update the test '
+                "credentials</a>.",
+            ),
         ),
     ),
     offer=((0.0, RUNNING),),
@@ -256,8 +301,9 @@ STUCK_SCENARIO = Scenario(
     description="running in certification forever (older lower-case words: running, completed)",
     steps=(
         StepPlan(VALIDATE, start=0.0, end=VALIDATED_AT, spelling=Spelling.LEGACY),
-        StepPlan(CERTIFY, start=VALIDATED_AT, expected=3 * DAY, spelling=Spelling.LEGACY,
-                 notes=(CERTIFICATION_STARTED,)),
+        StepPlan(
+            CERTIFY, start=VALIDATED_AT, expected=3 * DAY, spelling=Spelling.LEGACY, notes=(CERTIFICATION_STARTED,)
+        ),
         *not_started_steps(Spelling.LEGACY)[2:],
     ),
     offer=((0.0, RUNNING),),

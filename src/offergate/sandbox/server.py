@@ -6,14 +6,16 @@ connection). Silent: nothing is ever written to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from offergate.sandbox.wire import Headers, RecordedRequest, Response, api_error
@@ -68,10 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         with self.server.lock:
             self.server.connections.discard(self.connection)
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
     def do_GET(self) -> None:
         self._serve()
@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             answer = self.server.handle(request)
-        except Exception as error:  # a bug in a handler: answer 500 rather than drop the connection
+        except Exception as error:  # noqa: BLE001 - a bug in a handler: answer 500 rather than drop the connection
             answer = api_error(500, "InternalServerError", f"sandbox error: {type(error).__name__}: {error}")
         if isinstance(answer, Reset):
             self._reset()
@@ -194,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeEncodeError:
             if not hasattr(self, "_headers_buffer"):
                 self._headers_buffer = []
-            self._headers_buffer.append(f"{keyword}: {value}\r\n".encode("utf-8"))
+            self._headers_buffer.append(f"{keyword}: {value}\r\n".encode())
             return
         super().send_header(keyword, value)
 
@@ -242,8 +242,6 @@ class LoopbackServer:
         with self._server.lock:
             open_connections = list(self._server.connections)
         for connection in open_connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self._thread.join(timeout=5)

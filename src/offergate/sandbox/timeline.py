@@ -8,9 +8,10 @@ documentation mixes camelCase, PascalCase and older lower-case words.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -112,7 +113,7 @@ class StepPlan:
         at = t if word == self.active else (self.end if self.end is not None else t)
         expected = self.expected or ((self.end - self.start) if self.end is not None else DAY)
         fraction = (at - self.start) / expected if expected > 0 else 1.0
-        percent = int(math.floor(fraction * 100 / PROGRESS_STEP)) * PROGRESS_STEP
+        percent = math.floor(fraction * 100 / PROGRESS_STEP) * PROGRESS_STEP
         return max(0, min(ACTIVE_CAP, percent))
 
     def events(self) -> list[float]:

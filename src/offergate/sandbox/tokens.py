@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 CLOUD_PARTNER = "https://cloudpartner.azure.com"
 ADVERTISING = "https://ads.microsoft.com"
