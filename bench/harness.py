@@ -3,7 +3,9 @@
 A benchmark module exposes `run(settings) -> list[Row]`. Each Row holds the samples of one
 measurement (seconds, megabytes, calls...), optionally the Row it is compared with, and a
 target: an upper limit on the median (or, with `worst=True`, on the largest sample), either
-absolute or as a ratio to the baseline's median. `bench/run.py` prints every Row as one line of
+absolute or as a ratio to the baseline's median. With `paired=True` (samples taken in turns
+with the baseline's, see `interleaved`) the ratio is the median of each turn's ratio, which a
+machine whose speed drifts from one minute to the next disturbs far less. `bench/run.py` prints every Row as one line of
 a table and exits 1 when a target is missed.
 """
 
@@ -29,6 +31,7 @@ class Row:
     samples: list[float]
     unit: str = "s"
     baseline: Row | None = None  # the Row a ratio is taken against
+    paired: bool = False  # samples taken in turns with the baseline's: the ratio is the median of per-turn ratios
     max_ratio: float | None = None  # target: median / baseline median at most this
     limit: float | None = None  # target: median (or worst sample) below this, in `unit`
     worst: bool = False  # judge the largest sample instead of the median
@@ -47,6 +50,8 @@ class Row:
     def ratio(self) -> float | None:
         if self.baseline is None or not self.baseline.median:
             return None
+        if self.paired and len(self.samples) == len(self.baseline.samples) and all(self.baseline.samples):
+            return statistics.median(s / b for s, b in zip(self.samples, self.baseline.samples, strict=True))
         return self.median / self.baseline.median
 
     @property
