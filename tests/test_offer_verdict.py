@@ -107,6 +107,10 @@ def test_null_steps_tolerated_wrong_shape_refused() -> None:
 
 def test_strip_html() -> None:
     assert strip_html("<p>a&amp;b</p>\n<br/>c") == "a&b c"
+    assert strip_html("Review it with the <a href='x'>preview links</a>, then select <b>Go live</b>.") == (
+        "Review it with the preview links, then select Go live."
+    )
+    assert strip_html("one<br>two</p>; three <i>(four)</i>") == "one two; three (four)"
 
 
 @pytest.mark.parametrize("offer_status", ["Frobnicating", "5", "", "inProgress"])

@@ -23,11 +23,14 @@ def norm(value: str) -> str:
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_SPACE_AFTER_TAG = re.compile(r"\x00\s*(?=[,.;:!?)])")  # "<a>links</a>, then": no space before the comma
 
 
 def strip_html(text: str) -> str:
-    """Plain text from the API's `messageHtml`: tags dropped, entities decoded, spaces folded."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    """Plain text from the API's `messageHtml`: tags dropped (a tag separates words, but adds no
+    space before punctuation), entities decoded, spaces folded."""
+    marked = _SPACE_AFTER_TAG.sub("", _TAG.sub("\x00", text.replace("\x00", "")))
+    return _SPACE.sub(" ", html.unescape(marked.replace("\x00", " "))).strip()
 
 
 @dataclass(frozen=True)
