@@ -22,11 +22,11 @@ from harness import Row, Settings
 from offergate.clock import Deadline, VirtualClock
 from offergate.config import PollStrategy, WaitUntil
 from offergate.gate import Gate
+from offergate.offer_client import OfferWatcher
 from offergate.offer_model import OfferStatus, parse_status
-from offergate.offer_verdict import offer_verdict
 from offergate.sandbox.offers import VM_OFFER, Offer, OfferBook
 from offergate.sandbox.scenarios import SIGNOFF_AT
-from offergate.verdict import Result, Verdict
+from offergate.verdict import Result
 
 POLL_INTERVAL = 60.0
 TIMEOUT = 4 * 86400.0
@@ -34,28 +34,16 @@ SCENARIO = "signoff"
 
 
 @dataclass
-class BookWatcher:
-    """Reads one offer's status straight from the sandbox's offer book, counting each call."""
+class BookClient:
+    """Stands in for OfferClient: reads an offer's status straight from the sandbox's offer
+    book (no HTTP), counting each call, so the real OfferWatcher judges it."""
 
     book: OfferBook
     offer: Offer
 
-    @property
-    def key(self) -> str:
-        return f"{self.offer.publisher}/{self.offer.id}"
-
-    def observe(self) -> OfferStatus:
+    def status(self, offer_id: str) -> OfferStatus:
         self.book.count_status_request(self.offer)
-        return parse_status(self.offer.id, self.book.status_body(self.offer))
-
-    def judge(self, observation: object) -> Verdict:
-        assert isinstance(observation, OfferStatus)
-        return offer_verdict(observation, WaitUntil.PUBLISHER_SIGNOFF)
-
-    def state_line(self, observation: object) -> str:
-        assert isinstance(observation, OfferStatus)
-        step = observation.current_step()
-        return f"{observation.status} {step.label if step else ''} {step.status if step else ''}"
+        return parse_status(offer_id, self.book.status_body(self.offer))
 
 
 @dataclass(frozen=True)
@@ -77,7 +65,7 @@ def wait_for_signoff(strategy: PollStrategy, phase: float) -> Wait:
     clock.advance(phase)
     started = clock.monotonic()
     gate = Gate(
-        [BookWatcher(book, offer)],
+        [OfferWatcher(BookClient(book, offer), offer.publisher, offer.id, WaitUntil.PUBLISHER_SIGNOFF)],
         clock.as_clock(),
         Deadline(clock.as_clock(), TIMEOUT),
         POLL_INTERVAL,

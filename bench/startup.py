@@ -18,7 +18,6 @@ Dockerfile's final stage holds with pip, setuptools and wheel removed.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,9 +27,12 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 from harness import Row, Settings
+from tests import image_install
+from tests.runner_env import StepFiles
+from tests.runner_env import runner_env as step_env
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_MS = 300.0
@@ -81,51 +83,15 @@ class FirstRequest:
         self.server.server_close()
 
 
-def action_inputs() -> dict[str, str]:
-    """Input names and defaults from action.yml (its plain block style)."""
-    inputs: dict[str, str] = {}
-    section = current = ""
-    for line in (ROOT / "action.yml").read_text().splitlines():
-        if re.match(r"^\S", line):
-            section = line.split(":", 1)[0]
-            continue
-        if section != "inputs":
-            continue
-        key = re.match(r"^  ([A-Za-z0-9_-]+):\s*$", line)
-        if key:
-            current = key.group(1)
-            inputs[current] = ""
-            continue
-        default = re.match(r"^    default:\s*(.*)$", line)
-        if default and current:
-            value = default.group(1).strip()
-            if value[:1] in ("'", '"') and value[-1:] == value[:1]:
-                value = value[1:-1]
-            inputs[current] = value
-    return inputs
-
-
 def runner_env(step: Path, url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    (step / "workspace").mkdir(parents=True, exist_ok=True)
-    (step / "runner_temp").mkdir(exist_ok=True)
-    env = {f"INPUT_{name.upper()}": default for name, default in action_inputs().items()}
+    """The runner's environment for one step (tests/runner_env.py) with the offer gate pointed at `url`."""
     given = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": TOKEN, "marketplace-url": url}
-    env.update({f"INPUT_{name.upper()}": value for name, value in given.items()})
-    env.update(
-        {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_OUTPUT": str(step / "github_output"),
-            "GITHUB_STEP_SUMMARY": str(step / "step_summary.md"),
-            "GITHUB_WORKSPACE": str(step / "workspace"),
-            "RUNNER_TEMP": str(step / "runner_temp"),
-            "HOME": str(step),
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONDONTWRITEBYTECODE": "1",  # as in the image
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    env.update(extra or {})
-    return env
+    image_like = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONDONTWRITEBYTECODE": "1",  # as in the image
+        "PYTHONUNBUFFERED": "1",
+    }
+    return step_env(given, StepFiles(step), {**image_like, **(extra or {})})
 
 
 def first_request_ms(script: str, work: Path, extra: dict[str, str] | None = None) -> float:
@@ -155,22 +121,13 @@ def process_ms(argv: list[str]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _tests_helper() -> Any:
-    sys.path.insert(0, str(ROOT))
-    try:
-        from tests import image_install
-    finally:
-        sys.path.remove(str(ROOT))
-    return image_install
-
-
 def regular_install(work: Path) -> Path | None:
     """offergate installed as the image holds it (not editable; a venv with no pip and no system
     site-packages; byte-code precompiled); its console script, or None when it cannot be made."""
     venv = work / "startup-venv"
     shutil.rmtree(venv, ignore_errors=True)
     try:
-        return Path(_tests_helper().install_like_the_image(venv, compile_bytecode=True))
+        return Path(image_install.install_like_the_image(venv, compile_bytecode=True))
     except (subprocess.CalledProcessError, OSError, ImportError) as error:
         print(f"  startup: no regular install ({error}); measuring this checkout only", file=sys.stderr)
         return None
@@ -178,7 +135,7 @@ def regular_install(work: Path) -> Path | None:
 
 def image_distributions() -> list[str]:
     """offergate's runtime closure: pyproject's dependencies and theirs, for this Python."""
-    return sorted(_tests_helper().runtime_closure())
+    return sorted(image_install.runtime_closure())
 
 
 def run(settings: Settings) -> list[Row]:

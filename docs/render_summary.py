@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from offergate.cli import main  # noqa: E402
 from offergate.clock import VirtualClock  # noqa: E402
+from offergate.demo import stage_demo  # noqa: E402
 from offergate.sandbox import Sandbox  # noqa: E402
 
 # Chromium's window: GitHub's summary column is about 1000 px wide on a laptop screen.
@@ -73,37 +74,7 @@ def run_gate(summary_file: Path) -> int:
     """The gate against the sandbox, as `offergate demo` sets it up; the summary goes to a file."""
     clock = VirtualClock()
     with Sandbox(clock=clock.monotonic) as sandbox:
-        sandbox.add_publisher("contoso")
-        sandbox.add_app(
-            tenant="demo-tenant",
-            client_id="demo-app",
-            client_secret="demo-secret",  # noqa: S106 - the sandbox's made-up credential
-            publishers=["contoso"],
-        )
-        sandbox.add_offer("contoso", "contoso-vm", scenario="signoff", display_text="Contoso VM")
-        sandbox.add_offer("contoso", "contoso-app", scenario="flaky", display_text="Contoso App")
-        sandbox.add_store("123456", developer_token="demo-developer-token")  # noqa: S106
-        sandbox.add_ads_user("demo-ads-app", "demo-refresh-token")
-        sandbox.add_catalog("123456", "1001", scenario="trickle", name="Spring collection")
-        inputs = {
-            "publisher-id": "contoso",
-            "offer-id": "contoso-vm, contoso-app",
-            "timeout": "5d",
-            "poll-interval": "30m",
-            "azure-tenant-id": "demo-tenant",
-            "azure-client-id": "demo-app",
-            "azure-client-secret": "demo-secret",
-            "authority-url": sandbox.url,
-            "marketplace-url": sandbox.url,
-            "merchant-id": "123456",
-            "catalog-id": "1001",
-            "developer-token": "demo-developer-token",
-            "ads-client-id": "demo-ads-app",
-            "ads-refresh-token": "demo-refresh-token",
-            "content-api-url": sandbox.content_api_url,
-            "max-rejections": "10",
-            "expected-offers": "2003",
-        }
+        inputs = stage_demo(sandbox)
         args = [part for name, value in inputs.items() for part in (f"--{name}", value)]
         with tempfile.TemporaryDirectory(prefix="offergate-summary-") as workspace:
             log = io.StringIO()

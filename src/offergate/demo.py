@@ -34,6 +34,40 @@ def scaled_clock(scale: float) -> Clock:
     return Clock(monotonic=monotonic, sleep=sleep)
 
 
+DEMO_SECRETS = ("demo-secret", "demo-developer-token", "demo-refresh-token")  # the sandbox's made-up ones
+
+
+def stage_demo(sandbox: Sandbox) -> dict[str, str]:
+    """Give `sandbox` the demo's publisher and app, two offers, a store and a catalog; return the
+    inputs that gate them (both gates in one step)."""
+    sandbox.add_publisher("contoso")
+    sandbox.add_app(tenant="demo-tenant", client_id="demo-app", client_secret=DEMO_SECRETS[0], publishers=["contoso"])
+    sandbox.add_offer("contoso", "contoso-vm", scenario="signoff", display_text="Contoso VM")
+    sandbox.add_offer("contoso", "contoso-app", scenario="flaky", display_text="Contoso App")
+    sandbox.add_store("123456", developer_token=DEMO_SECRETS[1])
+    sandbox.add_ads_user("demo-ads-app", DEMO_SECRETS[2])
+    sandbox.add_catalog("123456", "1001", scenario="trickle", name="Spring collection")
+    return {
+        "publisher-id": "contoso",
+        "offer-id": "contoso-vm, contoso-app",
+        "timeout": "5d",
+        "poll-interval": "30m",
+        "azure-tenant-id": "demo-tenant",
+        "azure-client-id": "demo-app",
+        "azure-client-secret": DEMO_SECRETS[0],
+        "authority-url": sandbox.url,
+        "marketplace-url": sandbox.url,
+        "merchant-id": "123456",
+        "catalog-id": "1001",
+        "developer-token": DEMO_SECRETS[1],
+        "ads-client-id": "demo-ads-app",
+        "ads-refresh-token": DEMO_SECRETS[2],
+        "content-api-url": sandbox.content_api_url,
+        "max-rejections": "10",
+        "expected-offers": "2003",
+    }
+
+
 def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> int:
     """Start the sandbox, gate two offers and a catalog against it, print the log and the summary."""
     if argv:
@@ -41,33 +75,8 @@ def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> in
         return 2
     clock = clock or scaled_clock(TIME_SCALE)
     with Sandbox(clock=clock.monotonic) as sandbox:
-        sandbox.add_publisher("contoso")
-        sandbox.add_app(tenant="demo-tenant", client_id="demo-app", client_secret="demo-secret", publishers=["contoso"])
-        sandbox.add_offer("contoso", "contoso-vm", scenario="signoff", display_text="Contoso VM")
-        sandbox.add_offer("contoso", "contoso-app", scenario="flaky", display_text="Contoso App")
-        sandbox.add_store("123456", developer_token="demo-developer-token")
-        sandbox.add_ads_user("demo-ads-app", "demo-refresh-token")
-        sandbox.add_catalog("123456", "1001", scenario="trickle", name="Spring collection")
+        inputs = stage_demo(sandbox)
         workspace = tempfile.mkdtemp(prefix="offergate-demo-")
-        inputs = {
-            "publisher-id": "contoso",
-            "offer-id": "contoso-vm, contoso-app",
-            "timeout": "5d",
-            "poll-interval": "30m",
-            "azure-tenant-id": "demo-tenant",
-            "azure-client-id": "demo-app",
-            "azure-client-secret": "demo-secret",
-            "authority-url": sandbox.url,
-            "marketplace-url": sandbox.url,
-            "merchant-id": "123456",
-            "catalog-id": "1001",
-            "developer-token": "demo-developer-token",
-            "ads-client-id": "demo-ads-app",
-            "ads-refresh-token": "demo-refresh-token",
-            "content-api-url": sandbox.content_api_url,
-            "max-rejections": "10",
-            "expected-offers": "2003",
-        }
         out.write(
             f"offergate demo: sandboxes of the Cloud Partner Portal API and the Content API run at {sandbox.url};\n"
             f"its clock runs {TIME_SCALE:g} times faster, so a review of several days takes seconds.\n\n"
@@ -75,7 +84,7 @@ def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> in
         env = {"GITHUB_WORKSPACE": workspace}
         config = parse_config(inputs, env)
         runner = Runner({}, out)
-        for secret in ("demo-secret", "demo-developer-token", "demo-refresh-token"):
+        for secret in DEMO_SECRETS:
             runner.mask(secret)
         outcome = run_gate(config, runner, clock, env)
     out.write(f"\nThe catalog's rejection report was written to {workspace}/offergate-report/.\n")

@@ -280,16 +280,9 @@ def _split_joined(joined: bytes) -> list[Row]:
     return [row.split("\0") for row in joined.decode().split(_ROW_END)]
 
 
-def encode_rows(rows: list[Row], want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
-    """CSV lines and JSON objects (joined by ",\\n") for rows of exactly five fields."""
-    joined = _joined(rows)
-    if joined.count(b"\1") == len(rows) - 1:  # no U+0001 inside a field
-        return encode_joined(joined, len(rows), want_csv, want_json)
-    return _encode_mixed(rows, want_csv, want_json)
-
-
 def encode_joined(joined: bytes, rows: int, want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
-    """encode_rows for rows already joined (fields by NUL, rows by U+0001, none inside a field)."""
+    """CSV lines and JSON objects (joined by ",\\n") for rows of exactly five fields, given joined:
+    fields by NUL, rows by U+0001, neither inside a field."""
     if joined.translate(None, _NOT_SEPARATOR) == (_SKELETON_ROW * rows)[:-1]:
         return _bulk(joined, rows, want_csv, want_json)
     return _encode_mixed(_split_joined(joined), want_csv, want_json)
