@@ -4,7 +4,7 @@ The sandbox's `signoff` scenario (validation 10 min of "< 15 min", certification
 "~2-3 days", provisioning 18 h of "< 1 day", packaging 45 min of "< 1 hour", then
 waitingForPublisherReview at about 79 h) runs on a virtual clock, in process: the gate's own
 poll loop, schedule, parser and verdict rules read the sandbox's offer book directly, without
-HTTP, so days of publishing take a fraction of a second (tests/test_poll_strategy_action.py
+HTTP, so days of publishing take a fraction of a second (tests/action/test_poll_strategy_action.py
 covers the same over HTTP). Each repeat joins the poll grid at another phase, so sign-off lands
 at another point between two checks.
 
@@ -19,14 +19,14 @@ from dataclasses import dataclass
 
 from harness import Row, Settings
 
-from offergate.clock import Deadline, VirtualClock
-from offergate.config import PollStrategy, WaitUntil
-from offergate.gate import Gate
-from offergate.offer_client import OfferWatcher
-from offergate.offer_model import OfferStatus, parse_status
+from offergate.config.parse import PollStrategy, WaitUntil
+from offergate.core.clock import Deadline, VirtualClock
+from offergate.core.gate import Gate
+from offergate.core.verdict import Result
+from offergate.offers.cloud_partner_portal.client import OfferWatcher
+from offergate.offers.cloud_partner_portal.model import OfferStatus, parse_status
 from offergate.sandbox.offers import VM_OFFER, Offer, OfferBook
 from offergate.sandbox.scenarios import SIGNOFF_AT
-from offergate.verdict import Result
 
 POLL_INTERVAL = 60.0
 TIMEOUT = 4 * 86400.0

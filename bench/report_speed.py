@@ -3,7 +3,7 @@
 Three measurements, taken in turns so that a slow spell of the machine weighs on all alike:
 - bare loop: zipfile opens the report's CSV member and csv.reader walks every row (the floor:
   what any Python program must spend to see the rows at all);
-- report reader: offergate.report.read_report over the same ZIP, without output files
+- report reader: offergate.catalogs.report.reader.read_report over the same ZIP, without output files
   (unzip, decode, parse, tally), target at most 1.3x the bare loop;
 - whole run: the gate in catalog mode with timeout 0 as its own process, against the sandbox
   serving the ZIP (download, unzip, parse, tally, write the CSV and JSON report files,
@@ -25,7 +25,7 @@ from harness import Row, Settings, interleaved
 from reportgen import report_zip
 from whole_run import whole_run
 
-from offergate.report import read_report
+from offergate.catalogs.report.reader import read_report
 
 
 def bare_loop(path: Path) -> int:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for tests.runner_env
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for tests.support.runner_env
 
 from harness import Row, Settings, table
 

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Self
 
 from harness import Row, Settings
-from tests import image_install
-from tests.runner_env import StepFiles
-from tests.runner_env import runner_env as step_env
+from tests.support import image_install
+from tests.support.runner_env import StepFiles
+from tests.support.runner_env import runner_env as step_env
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_MS = 300.0
@@ -84,7 +84,7 @@ class FirstRequest:
 
 
 def runner_env(step: Path, url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The runner's environment for one step (tests/runner_env.py) with the offer gate pointed at `url`."""
+    """The runner's environment for one step (tests/support/runner_env.py) with the offer gate pointed at `url`."""
     given = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": TOKEN, "marketplace-url": url}
     image_like = {
         "PATH": os.environ.get("PATH", ""),

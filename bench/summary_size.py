@@ -18,11 +18,11 @@ from harness import Row, Settings, timed
 from reportgen import report_zip
 from whole_run import whole_run
 
-from offergate import summary
-from offergate.catalog_model import CatalogStatus
-from offergate.catalog_verdict import CatalogObservation
-from offergate.outcome import Result
-from offergate.report import ReportDigest, read_report
+from offergate.catalogs.model import CatalogStatus
+from offergate.catalogs.report.reader import ReportDigest, read_report
+from offergate.catalogs.rules import CatalogObservation
+from offergate.core.outcome import Result
+from offergate.github import summary
 from offergate.sandbox.report_files import ReportRow, write_report_zip
 
 MiB = 1024 * 1024

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.runner_env import StepFiles, entrypoint, parse_outputs, runner_env
+from tests.support.runner_env import StepFiles, entrypoint, parse_outputs, runner_env
 
 from offergate.sandbox import Sandbox
 

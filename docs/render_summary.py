@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from offergate.cli import main  # noqa: E402
-from offergate.clock import VirtualClock  # noqa: E402
+from offergate.core.clock import VirtualClock  # noqa: E402
 from offergate.demo import stage_demo  # noqa: E402
 from offergate.sandbox import Sandbox  # noqa: E402
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import Sandbox
-from tests.runner_env import StepFiles, entrypoint, runner_env
+from tests.support.runner_env import StepFiles, entrypoint, runner_env
 
 APP = {"tenant": "tenant-1", "client_id": "app-1", "client_secret": "app-secret-value-1"}
 STORE = {"merchant_id": "123456", "developer_token": "dev-token-value-1"}

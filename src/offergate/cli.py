@@ -18,12 +18,12 @@ from types import TracebackType
 from typing import TextIO
 
 from offergate import __version__
-from offergate import markdown as md
-from offergate.clock import SYSTEM_CLOCK, Clock
-from offergate.config import parse_config
-from offergate.errors import ExitCode, InputError
-from offergate.github import Runner
-from offergate.inputs import INPUT_NAMES, INPUTS, inputs_from_env, secret_values
+from offergate.config.inputs import INPUT_NAMES, INPUTS, inputs_from_env, secret_values
+from offergate.config.parse import parse_config
+from offergate.core.clock import SYSTEM_CLOCK, Clock
+from offergate.core.errors import ExitCode, InputError
+from offergate.github import markdown as md
+from offergate.github.runner import Runner
 
 USAGE = """\
 usage: offergate [--INPUT VALUE ...] [--summary-file PATH]
@@ -116,7 +116,7 @@ def run_gate_command(args: Sequence[str], env: Mapping[str, str], clock: Clock, 
     except InputError as error:
         return _bad_input(runner, error)
 
-    from offergate.run import run_gate
+    from offergate.app import run_gate
 
     with libraries_through(runner):
         try:

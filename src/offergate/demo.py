@@ -12,10 +12,10 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from offergate.clock import Clock
-from offergate.config import parse_config
-from offergate.github import Runner
-from offergate.run import run_gate
+from offergate.app import run_gate
+from offergate.config.parse import parse_config
+from offergate.core.clock import Clock
+from offergate.github.runner import Runner
 from offergate.sandbox import Sandbox
 
 # Demo seconds per real second: a realistic publish (about 3.5 days) takes about 15 seconds.

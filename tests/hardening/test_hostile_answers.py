@@ -1,6 +1,6 @@
 """Hardening item 4: answers that are 2xx but unusable, for the offer status and the catalog status.
 
-Each case runs the action end to end against the sandbox. The rule (see `offergate.gate`):
+Each case runs the action end to end against the sandbox. The rule (see `offergate.core.gate`):
 
 - an unusable answer (HTML, an empty body, truncated or invalid JSON, NaN, nesting over 200
   levels, a key given twice, the wrong shape, a count that is not a count) at the first poll is

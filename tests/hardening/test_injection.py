@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from offergate import github
-from offergate.github import ANNOTATION_LIMIT, SUMMARY_LIMIT_BYTES
+from offergate.github import runner as github
+from offergate.github.runner import ANNOTATION_LIMIT, SUMMARY_LIMIT_BYTES
 from offergate.sandbox import ReportRow
 from tests.conftest import APP, STORE, Harness, Run
-from tests.test_github import looks_like_command, parse_output_file, parse_v2, runner_lines
-from tests.test_markdown import Html, needs_cmarkgfm, render
+from tests.github.test_markdown import Html, needs_cmarkgfm, render
+from tests.github.test_runner import looks_like_command, parse_output_file, parse_v2, runner_lines
 
 #: The workflow commands offergate emits; anything else on a command line was injected.
 OUR_COMMANDS = {"add-mask", "group", "endgroup", "error", "warning", "notice", "debug"}

@@ -11,9 +11,9 @@ Decisions:
 
 Covered elsewhere (not repeated here):
 - expired URL (400 -> the status is fetched again for a fresh URL; both expired -> the counts
-  decide): tests/test_catalog_gate_action.py::test_expired_report_url_is_fetched_again.
+  decide): tests/action/test_catalog_gate_action.py::test_expired_report_url_is_fetched_again.
 - a report that downloads but is not a valid ZIP:
-  tests/test_catalog_gate_action.py::test_unreadable_report_decides_from_the_counts.
+  tests/action/test_catalog_gate_action.py::test_unreadable_report_decides_from_the_counts.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import json
 
 import pytest
 
-from offergate import report_download
+from offergate.catalogs.report import download as report_download
 from offergate.sandbox import RecordedRequest, ReportRow, Response, build_report_zip
 from tests.conftest import STORE, Harness, Run
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Harness, entrypoint_main
-from tests.runner_env import StepFiles, entrypoint, parse_outputs, runner_env
+from tests.support.runner_env import StepFiles, entrypoint, parse_outputs, runner_env
 
 VARIABLES = ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"]
 PROBLEMS = ["unset", "empty", "missing-folder", "a-folder", "under-a-file", "device-full"]

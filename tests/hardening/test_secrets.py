@@ -22,9 +22,9 @@ from urllib.parse import quote, quote_plus, unquote, unquote_plus
 import pytest
 
 from offergate.sandbox import Sandbox
+from tests.action.test_container_contract import command
 from tests.conftest import Harness
-from tests.runner_env import StepFiles, runner_env
-from tests.test_container_contract import command
+from tests.support.runner_env import StepFiles, runner_env
 
 # Secrets whose URL-encoded and percent-decoded forms differ from the plain one.
 TENANT, CLIENT_ID = "tenant-1", "app-1"
@@ -222,7 +222,7 @@ def test_library_logs_warnings_and_a_crash_leak_nothing(
         warnings.warn(f"InsecureRequestWarning for https://h/?key={quote(secret, safe='')}", UserWarning, stacklevel=1)
         raise RuntimeError(f"boom with {secret} and {token}")
 
-    monkeypatch.setattr("offergate.gate.Gate.run", broken_run)
+    monkeypatch.setattr("offergate.core.gate.Gate.run", broken_run)
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h"}), {"RUNNER_DEBUG": "1"})
     captured = capfd.readouterr()
     assert run.exit_code == 4

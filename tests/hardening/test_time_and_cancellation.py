@@ -2,7 +2,7 @@
 
 16: a signal ends the wait within 2 s with the summary of the last known state and a non-zero
 exit. SIGINT then SIGTERM, and SIGTERM alone, are in
-tests/test_container_contract.py::test_cancellation_writes_the_summary_and_exits_quickly; here a
+tests/action/test_container_contract.py::test_cancellation_writes_the_summary_and_exits_quickly; here a
 SIGINT while the token request hangs, and a SIGTERM while the report download hangs.
 
 17: deadlines are measured on the monotonic clock: the wall clock jumping by days (forwards or
@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 import offergate
-from offergate.clock import SYSTEM_CLOCK, Clock, Deadline
+from offergate.core.clock import SYSTEM_CLOCK, Clock, Deadline
 from offergate.sandbox import Sandbox
+from tests.action.test_container_contract import command
 from tests.conftest import Harness, entrypoint_main
-from tests.runner_env import StepFiles, entrypoint, runner_env
-from tests.test_container_contract import command
+from tests.support.runner_env import StepFiles, entrypoint, runner_env
 
 DAYS = 86400.0
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from offergate import http
+from offergate.transport import http
 from tests.conftest import Harness, Run
 
 STATUS = r"/status$"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from offergate import http
-from offergate.catalog_client import STATUS_MAX_BODY
+from offergate.catalogs.client import STATUS_MAX_BODY
+from offergate.transport import http
 from tests.conftest import STORE, Harness, Run
 
 XML_TYPE = "application/xml; charset=utf-8"

@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 import requests
 from defusedxml import ElementTree as SafeET
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import Sandbox
 
 MERCHANT = "123456"

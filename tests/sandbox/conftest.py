@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sandbox_helpers import CLIENT_ID, SECRET, STATIC, TENANT
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import Sandbox
 
 

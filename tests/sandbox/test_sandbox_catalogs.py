@@ -34,7 +34,7 @@ from catalog_helpers import (
     xml,
 )
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import (
     CATALOG_SCENARIOS,
     ReportRow,

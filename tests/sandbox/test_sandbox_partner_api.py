@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from sandbox_helpers import API_VERSION, STATIC, secret_form, status, token_request
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import Sandbox
 
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from sandbox_helpers import API_VERSION, STATIC, status, status_json
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import SCENARIOS, Sandbox
 from offergate.sandbox.scenarios import (
     BLOCKED_AT,

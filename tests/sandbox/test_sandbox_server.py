@@ -13,7 +13,7 @@ import pytest
 import requests
 from sandbox_helpers import STATIC, secret_form, status, token_request
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import RecordedRequest, Response, Sandbox
 
 

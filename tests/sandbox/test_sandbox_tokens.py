@@ -10,7 +10,7 @@ import pytest
 import requests
 from sandbox_helpers import CLIENT_ID, SCOPE, TENANT, secret_form, status, token_request
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 from offergate.sandbox import Sandbox
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

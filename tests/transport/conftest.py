@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from offergate.clock import VirtualClock
+from offergate.core.clock import VirtualClock
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""offergate.auth against a small token-endpoint emulator on loopback."""
+"""offergate.transport.tokens against a small token-endpoint emulator on loopback."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from offergate import http
-from offergate.auth import (
+from offergate.core.clock import VirtualClock
+from offergate.core.errors import ApiError
+from offergate.transport import http
+from offergate.transport.tokens import (
     ClientSecretCredential,
     GitHubOidcCredential,
     RefreshTokenCredential,
@@ -18,8 +20,6 @@ from offergate.auth import (
     TokenProvider,
     token_endpoint,
 )
-from offergate.clock import VirtualClock
-from offergate.errors import ApiError
 from tests.transport.conftest import Loopback, Reply, Seen
 
 SECRET = "app-secret-value-1"

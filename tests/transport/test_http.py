@@ -1,4 +1,4 @@
-"""offergate.http over real loopback HTTP, with a virtual clock for every sleep."""
+"""offergate.transport.http over real loopback HTTP, with a virtual clock for every sleep."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import requests
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
-from offergate import http
-from offergate.clock import Deadline, VirtualClock
-from offergate.errors import ApiError
+from offergate.core.clock import Deadline, VirtualClock
+from offergate.core.errors import ApiError
+from offergate.transport import http
 from tests.transport.conftest import Loopback, Reply
 
 SERVICE = "test API"

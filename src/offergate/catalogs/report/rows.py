@@ -1,0 +1,602 @@
+"""Parse the report's CSV rows, tally them, and write them out, with little work per row.
+
+Rows are taken from csv.reader in chunks. Per chunk, counting is done by C-level helpers
+(Counter over (message, type) pairs); only the first `max_items` rows and a few sample ids
+per group are looked at one by one. Output rows are encoded a whole chunk at a time: each
+row's fields are joined with NUL (which the byte stream never contains) and the rows with
+U+0001 into one string; the CSV text comes from it by a few whole-chunk replaces, the JSON
+text by one split at the separators with each field's key put between the pieces. Rows that
+do not fit that scheme (a `;` outside the offer snippet, more than eight snippet parts, a
+U+0001 in a field) are encoded one by one, to the same bytes. The joining happens where the
+rows are parsed; the encoding and writing may happen in a worker process (report_encoder).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import itemgetter, not_
+from typing import Protocol
+
+from offergate.catalogs.report.archive import ReportError
+
+HEADER_COLUMNS = ("Catalog Name", "Catalog Id", "Store Id", "Upload Time")
+BODY_COLUMNS = ("Item Id", "Message", "Type", "Values", "Offer Snippet")
+OUTPUT_COLUMNS = (
+    "Item Id", "Message", "Type", "Values", "Title", "Product Type",
+    "Link", "Image Link", "Price", "Sale Price", "Sale Start", "Sale End",
+)  # fmt: skip
+JSON_KEYS = (
+    "item_id", "message", "type", "values", "title", "product_type",
+    "link", "image_link", "price", "sale_price", "sale_start", "sale_end",
+)  # fmt: skip
+WIDTH = len(BODY_COLUMNS)
+SNIPPET_PARTS = 8
+CHUNK_ROWS = 1024  # rows per chunk at most
+FIRST_CHUNK_ROWS = 32  # until the rows' size is known
+MIN_CHUNK_ROWS = 8
+CHUNK_BYTES = 4 * 1024 * 1024  # aim for chunks of about this many bytes of CSV
+MAX_GROUPS = 10_000
+MAX_KEY_CHARS = 2_000_000  # characters of (message, type) kept as group keys, over all groups
+MAX_KEPT_CHARS = 1000  # a kept value (first rows, sample ids) is cut to this many characters
+MAX_SAMPLES = 5
+MAX_PROBLEMS = 20
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+OTHER_MESSAGES = "(other messages)"
+ERROR, WARNING, OTHER = "error", "warning", "other"
+_TYPE_NAMES = {ERROR: "Error", WARNING: "Warning", OTHER: "Other"}
+
+Row = list[str]
+Key = tuple[str, str]
+_KEY = itemgetter(1, 2)
+_TYPE = itemgetter(2)
+_SNIPPET = itemgetter(4)
+_FIVE = {WIDTH}
+_SEMICOLONS = SNIPPET_PARTS - 1
+_JSON_SEPARATORS = (
+    *(f'", "{key}": "'.encode() for key in JSON_KEYS[1:]),
+    f'"}},\n{{"{JSON_KEYS[0]}": "'.encode(),
+)
+_JSON_START = f'{{"{JSON_KEYS[0]}": "'.encode()
+_ROW_END = "\1"  # between rows in the bulk text
+_SKELETON_ROW = b"\0" * (WIDTH - 1) + b";" * _SEMICOLONS + _ROW_END.encode()
+_NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\0;\1")
+_STRIP = re.compile(rb" *([\0;\1]) *")
+_NEUTRALISE = re.compile(rb"(^|[\0;\1])(?=[=+\-@\t\r])")
+_SEPARATOR, _EDGE, _ESCAPED, _QUOTING = b"\1", b"\2", b"\3", b"\4"
+
+
+def _class_table() -> bytes:
+    """Byte classes: 1 a separator, 2 a space or formula start, 3 a control character JSON
+    escapes, 4 a quote or backslash, 0 the rest."""
+    table = bytearray(256)
+    for byte in range(0x20):
+        table[byte] = _ESCAPED[0]
+    table[ord('"')] = table[ord("\\")] = _QUOTING[0]
+    table[0] = table[1] = table[ord(";")] = _SEPARATOR[0]
+    for char in (" ", *DANGEROUS):
+        table[ord(char)] = _EDGE[0]
+    return bytes(table)
+
+
+_CLASSES = _class_table()
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    catalog_name: str
+    catalog_id: str
+    store_id: str
+    upload_time: str
+
+
+@dataclass(frozen=True)
+class RejectedItem:
+    item_id: str
+    message: str
+    type: str
+    values: str
+    title: str
+    product_type: str
+    link: str
+    image_link: str
+    price: str
+    sale_price: str
+    sale_start: str
+    sale_end: str
+
+
+@dataclass
+class MessageGroup:
+    message: str
+    type: str
+    count: int
+    sample_item_ids: list[str] = field(default_factory=list)
+
+
+def type_kind(value: str) -> str:
+    """`error`, `warning` or `other`, ignoring case and surrounding spaces."""
+    kind = value.strip().casefold()
+    return kind if kind in (ERROR, WARNING) else OTHER
+
+
+def _type_label(value: str) -> str:
+    kind = type_kind(value)
+    return _TYPE_NAMES[kind] if kind != OTHER else value.strip(" ")
+
+
+def split_snippet(snippet: str) -> list[str]:
+    """The eight Offer Snippet parts; missing parts are empty, extra `;` stay in the last part."""
+    parts = snippet.split(";", _SEMICOLONS)
+    parts += [""] * (SNIPPET_PARTS - len(parts))
+    return [part.strip(" ") for part in parts]
+
+
+def kept(value: str) -> str:
+    """A value to keep for the summary: cut to MAX_KEPT_CHARS characters (marked with …)."""
+    return value if len(value) <= MAX_KEPT_CHARS else value[: MAX_KEPT_CHARS - 1] + "…"
+
+
+def row_fields(row: Row) -> list[str]:
+    """The twelve output fields of a five-column row, stripped of surrounding spaces."""
+    return [value.strip(" ") for value in row[:4]] + split_snippet(row[4])
+
+
+def neutralise(value: str) -> str:
+    """Prefix an apostrophe when a spreadsheet would take the value for a formula."""
+    return "'" + value if value.startswith(DANGEROUS) else value
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class Problems:
+    """Non-fatal oddities: the first MAX_PROBLEMS are kept, the rest counted."""
+
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self.entries) < MAX_PROBLEMS:
+            self.entries.append(text)
+        else:
+            self.more += 1
+
+    def add_first(self, text: str) -> None:
+        """Put a note ahead of the others (it pushes the last kept entry into the count)."""
+        self.entries.insert(0, text)
+        if len(self.entries) > MAX_PROBLEMS:
+            self.entries.pop()
+            self.more += 1
+
+    def listed(self) -> list[str]:
+        return self.entries + ([f"... and {self.more} more problem(s)"] if self.more else [])
+
+
+class Progress:
+    """How many CSV records have been completed: the ZIP stream watches it to bound a record."""
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.chunk: list[Row] = []
+
+    def __call__(self) -> int:
+        return self.base + len(self.chunk)
+
+
+# --- output encoding -------------------------------------------------------------------------
+
+
+def _strip_edges(joined: bytes) -> tuple[bytes, bool]:
+    """Strip spaces around every field; say whether a field now starts like a formula."""
+    joined = _STRIP.sub(rb"\1", joined).strip(b" ")
+    return joined, joined[:1] in (b"=", b"+", b"-", b"@", b"\t", b"\r") or _NEUTRALISE.search(joined) is not None
+
+
+def _template(joined: bytes) -> bytes:
+    """The fields as a %-template: every separator becomes %s, a literal % becomes %%."""
+    if b"%" in joined:
+        joined = joined.replace(b"%", b"%%")
+    return joined.replace(b"\0", b"%s").replace(b";", b"%s").replace(b"\1", b"%s")
+
+
+def _csv_lines(joined: bytes) -> bytes:
+    """Every field quoted: separators become `","`, row ends `"\\r\\n"`, quotes are doubled."""
+    if b'"' in joined:
+        joined = joined.replace(b'"', b'""')
+    return b'"' + joined.replace(b"\0", b'","').replace(b";", b'","').replace(b"\1", b'"\r\n"') + b'"\r\n'
+
+
+def _bulk(joined: bytes, rows: int, want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
+    """Encode rows from their fields joined by NUL and rows joined by U+0001, with exactly
+    seven `;` in each snippet.
+
+    CSV: separators are replaced by the quotes and commas between fields. JSON: the text is
+    split at every separator and the keys go between the fields (with control characters to
+    escape, each separator becomes %s and one %-format puts the keys in). Byte classes (one
+    translate) tell whether any field has spaces to strip, starts like a formula, or needs
+    JSON escapes; for clean data those steps are skipped.
+    """
+    classes = joined.translate(_CLASSES)
+    dangerous = False
+    if classes[:1] == _EDGE or classes[-1:] == _EDGE or _SEPARATOR + _EDGE in classes or _EDGE + _SEPARATOR in classes:
+        joined, dangerous = _strip_edges(joined)
+        classes = joined.translate(_CLASSES)
+    csv_text = json_text = b""
+    if want_csv:
+        csv_text = _csv_lines(_NEUTRALISE.sub(rb"\1'", joined) if dangerous else joined)
+    if want_json:
+        separators = (_JSON_SEPARATORS * rows)[:-1]
+        if _ESCAPED in classes or b"\t" in joined or b"\r" in joined:
+            template = json.dumps(_template(joined).decode(), ensure_ascii=False)[1:-1].encode()
+            json_text = (_JSON_START + template + b'"}') % separators
+        else:
+            if _QUOTING in classes:
+                joined = joined.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+            json_text = _interleave(joined, separators)
+    return csv_text, json_text
+
+
+def _interleave(joined: bytes, separators: tuple[bytes, ...]) -> bytes:
+    """The JSON objects: the fields, split at every separator, with the keys between them."""
+    fields = joined.replace(b"\1", b"\0").replace(b";", b"\0").split(b"\0")
+    pieces = [_JSON_START] * (2 * len(fields) + 1)
+    pieces[1::2] = fields
+    pieces[2:-1:2] = separators
+    pieces[-1] = b'"}'
+    return b"".join(pieces)
+
+
+def encode_row(row: Row) -> tuple[bytes, bytes]:
+    """One row as a CSV line and a JSON object, the slow way (the bulk path's reference)."""
+    fields = row_fields(row)
+    line = '"' + '","'.join(neutralise(value).replace('"', '""') for value in fields) + '"\r\n'
+    return line.encode(), json.dumps(dict(zip(JSON_KEYS, fields, strict=True)), ensure_ascii=False).encode()
+
+
+def _bulk_ready(row: Row) -> Row | None:
+    """The row padded to seven snippet separators, or None when it cannot go the bulk way."""
+    semicolons = row[4].count(";")
+    if semicolons > _SEMICOLONS or any(";" in value for value in row[:4]) or any(_ROW_END in value for value in row):
+        return None
+    if semicolons < _SEMICOLONS:
+        return [*row[:4], row[4] + ";" * (_SEMICOLONS - semicolons)]
+    return row
+
+
+def _joined(rows: list[Row]) -> bytes:
+    return _ROW_END.join(map("\0".join, rows)).encode()
+
+
+def _split_joined(joined: bytes) -> list[Row]:
+    """The rows back from their joined form (whose fields hold no NUL and no U+0001)."""
+    return [row.split("\0") for row in joined.decode().split(_ROW_END)]
+
+
+def encode_joined(joined: bytes, rows: int, want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
+    """CSV lines and JSON objects (joined by ",\\n") for rows of exactly five fields, given joined:
+    fields by NUL, rows by U+0001, neither inside a field."""
+    if joined.translate(None, _NOT_SEPARATOR) == (_SKELETON_ROW * rows)[:-1]:
+        return _bulk(joined, rows, want_csv, want_json)
+    return _encode_mixed(_split_joined(joined), want_csv, want_json)
+
+
+def _encode_mixed(rows: list[Row], want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
+    """Runs of rows that fit the bulk scheme go the bulk way, the others one by one."""
+    csv_parts: list[bytes] = []
+    json_parts: list[bytes] = []
+    run: list[Row] = []
+    for row in [*rows, None]:
+        ready = _bulk_ready(row) if row is not None else None
+        if ready is not None:
+            run.append(ready)
+            continue
+        if run:
+            texts = _bulk(_joined(run), len(run), want_csv, want_json)
+            csv_parts.append(texts[0])
+            json_parts.append(texts[1])
+            run.clear()
+        if row is not None:
+            line, obj = encode_row(row)
+            csv_parts.append(line)
+            json_parts.append(obj)
+    return b"".join(csv_parts) if want_csv else b"", b",\n".join(json_parts) if want_json else b""
+
+
+CSV_HEADER = ('"' + '","'.join(OUTPUT_COLUMNS) + '"\r\n').encode()
+
+
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
+class Outputs:
+    """Where the rows' CSV and JSON copies go. `write` joins a chunk's rows into one byte
+    string (cheap); `put_joined` encodes and writes it, here (FileOutputs) or in a worker
+    process (report_encoder.EncoderProcess)."""
+
+    want_csv = True
+    want_json = True
+
+    def write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        joined = _joined(rows)
+        if joined.count(b"\1") == len(rows) - 1:  # no U+0001 inside a field
+            self.put_joined(joined, len(rows))
+        else:
+            self.put_encoded(*_encode_mixed(rows, self.want_csv, self.want_json))
+
+    def put_joined(self, joined: bytes, rows: int) -> None:
+        self.put_encoded(*encode_joined(joined, rows, self.want_csv, self.want_json))
+
+    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last rows: complete the files."""
+
+    def abort(self) -> None:
+        """After an error: stop, leaving the files to be deleted."""
+
+
+class FileOutputs(Outputs):
+    """The CSV and JSON copies, encoded and written in this process as the rows stream."""
+
+    def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
+        self._csv = csv_file
+        self._json = json_file
+        self.want_csv = csv_file is not None
+        self.want_json = json_file is not None
+        self._first = True
+        if csv_file is not None:
+            csv_file.write(CSV_HEADER)
+        if json_file is not None:
+            json_file.write(b"[")
+
+    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
+        if self._csv is not None:
+            self._csv.write(csv_text)
+        if self._json is not None:
+            self._json.write(b"\n" if self._first else b",\n")
+            self._json.write(json_text)
+        self._first = False
+
+    def finish(self) -> None:
+        if self._json is not None:
+            self._json.write(b"\n]\n")
+
+
+# --- parsing and tallying --------------------------------------------------------------------
+
+
+class Tally:
+    """Counts by raw (message, type), capped at MAX_GROUPS keys, with a few sample ids each."""
+
+    def __init__(self, max_groups: int = MAX_GROUPS, max_key_chars: int = MAX_KEY_CHARS) -> None:
+        self.max_groups = max_groups
+        self.key_room = max_key_chars
+        self.counts: dict[Key, int] = {}
+        self.overflow: dict[str, int] = {}
+        self.samples: dict[Key, list[tuple[int, str]]] = {}  # (row number, item id)
+        self.hungry: set[Key] = set()
+        self.seen = 0
+
+    def add(self, rows: list[Row], chunk: Counter[Key]) -> None:
+        """Count `rows`, whose (message, type) pairs `chunk` already counts."""
+        counts = self.counts
+        for key, number in chunk.items():
+            if key in counts:
+                counts[key] += number
+            elif len(counts) < self.max_groups and len(key[0]) + len(key[1]) <= self.key_room:
+                self.key_room -= len(key[0]) + len(key[1])
+                counts[key] = number
+                self.samples[key] = []
+                self.hungry.add(key)
+            else:
+                kind = type_kind(key[1])
+                self.overflow[kind] = self.overflow.get(kind, 0) + number
+        wanted = self.hungry.intersection(chunk)
+        if wanted:
+            self._sample(rows, wanted)
+        self.seen += len(rows)
+
+    def _sample(self, rows: list[Row], wanted: set[Key]) -> None:
+        for number, row in enumerate(rows, self.seen):
+            key = (row[1], row[2])
+            if key in wanted:
+                ids = self.samples[key]
+                ids.append((number, kept(row[0].strip(" "))))
+                if len(ids) >= MAX_SAMPLES:
+                    wanted.discard(key)
+                    self.hungry.discard(key)
+                    if not wanted:
+                        return
+
+    def totals(self) -> dict[str, int]:
+        totals = dict(self.overflow)
+        for (_, kind_text), number in self.counts.items():
+            kind = type_kind(kind_text)
+            totals[kind] = totals.get(kind, 0) + number
+        return totals
+
+    def groups(self, ignore_warnings: bool) -> list[MessageGroup]:
+        """Groups by stripped message and type: most frequent first, ties by first appearance."""
+        merged: dict[Key, tuple[MessageGroup, list[tuple[int, str]]]] = {}
+        for (message, kind_text), number in self.counts.items():
+            if ignore_warnings and type_kind(kind_text) == WARNING:
+                continue
+            key = (message.strip(" "), _type_label(kind_text))
+            group, samples = merged.setdefault(key, (MessageGroup(key[0], key[1], 0), []))
+            group.count += number
+            samples += self.samples[(message, kind_text)]
+        for group, samples in merged.values():
+            # raw keys that merge (`Error` and `error `) each hold their first ids: keep row order
+            group.sample_item_ids = [item_id for _, item_id in sorted(samples)[:MAX_SAMPLES]]
+        ordered = sorted((group for group, _ in merged.values()), key=lambda g: -g.count)
+        for kind, number in self.overflow.items():
+            if not (ignore_warnings and kind == WARNING):
+                ordered.append(MessageGroup(OTHER_MESSAGES, _TYPE_NAMES[kind], number))
+        return ordered
+
+
+@dataclass
+class BodyResult:
+    tally: Tally
+    items: list[RejectedItem]
+
+
+class ReportParser:
+    """Reads the preamble, checks the column row, then streams the item rows."""
+
+    def __init__(
+        self,
+        reader: Iterator[Row],
+        progress: Progress,
+        problems: Problems,
+        max_field: int,
+        bytes_read: Callable[[], int] | None = None,
+    ) -> None:
+        """`bytes_read` tells how many bytes of CSV have been read so far: chunks are sized by it,
+        so that a report of huge rows is not taken a thousand rows at a time."""
+        self._reader = reader
+        self._progress = progress
+        self._problems = problems
+        self._max_field = max_field
+        self._bytes_read = bytes_read
+
+    def _next(self) -> Row | None:
+        try:
+            row = next(self._reader, None)
+        except csv.Error as error:
+            raise self._csv_error(error) from None
+        if row is not None:
+            self._progress.base += 1
+        return row
+
+    def _next_nonblank(self) -> Row | None:
+        row = self._next()
+        while row is not None and not "".join(row).strip():
+            row = self._next()
+        return row
+
+    def _csv_error(self, error: csv.Error) -> ReportError:
+        where = self._progress() + 1
+        if "field larger than field limit" in str(error):
+            return ReportError(f"a field in row {where} of the report is longer than {self._max_field} characters")
+        return ReportError(f"the report's CSV could not be parsed near row {where}: {error}")
+
+    def preamble(self, member: str) -> ReportHeader | None:
+        """The catalog header (None when the report starts at its column row); checks the column row."""
+        first = self._next_nonblank()
+        if first is None:
+            raise ReportError(f"the report's CSV member {member} is empty")
+        if _is_body_header(first):
+            self._problems.add("the report has no catalog header rows")
+            return None
+        values = self._next()
+        if values is not None and _is_body_header(values):
+            self._problems.add("the report's catalog header has no values row")
+            return self._header(first, [])
+        if values is None or not "".join(values).strip():
+            self._problems.add("the report's catalog header has no values")
+        header = self._header(first, values or [])
+        columns = self._next_nonblank()
+        if columns is None:
+            raise ReportError(f"the report ends before its column row ({', '.join(BODY_COLUMNS)})")
+        if not _is_body_header(columns):
+            found = ", ".join(repr(name.strip()) for name in columns[:12]) + (", ..." if len(columns) > 12 else "")
+            raise ReportError(
+                f"the report's column row has unexpected columns: expected {', '.join(BODY_COLUMNS)}; found {found}"
+            )
+        return header
+
+    def _header(self, names: Row, values: Row) -> ReportHeader:
+        padded = values + [""] * len(names)
+        found = {normalise_name(name): value.strip() for name, value in zip(names, padded, strict=False)}
+        missing = [name for name in HEADER_COLUMNS if normalise_name(name) not in found]
+        if missing:
+            self._problems.add(f"the report's catalog header lacks {', '.join(missing)}")
+        return ReportHeader(*(found.get(normalise_name(name), "") for name in HEADER_COLUMNS))
+
+    def body(self, outputs: Outputs | None, max_items: int, ignore_warnings: bool) -> BodyResult:
+        tally = Tally()
+        items: list[RejectedItem] = []
+        progress = self._progress
+        chunk = progress.chunk
+        size = min(FIRST_CHUNK_ROWS, CHUNK_ROWS) if self._bytes_read is not None else CHUNK_ROWS
+        read_before = self._bytes_read() if self._bytes_read is not None else 0
+        while True:
+            progress.base += len(chunk)
+            chunk.clear()
+            try:
+                chunk.extend(islice(self._reader, size))
+            except csv.Error as error:
+                raise self._csv_error(error) from None
+            if not chunk:
+                return BodyResult(tally, items)
+            if self._bytes_read is not None:
+                read_now = self._bytes_read()
+                row_bytes = max(read_now - read_before, 1) / len(chunk)
+                size = max(MIN_CHUNK_ROWS, min(CHUNK_ROWS, int(CHUNK_BYTES / row_bytes)))
+                read_before = read_now
+            rows = chunk if set(map(len, chunk)) == _FIVE else self._normalise(chunk, progress.base)
+            counted: Counter[Key] = Counter(map(_KEY, rows))
+            if not all(map(str.strip, map("".join, counted))):
+                # a blank (message, type): drop the rows that are blank throughout (`,,,,`)
+                rows = [row for row in rows if "".join(row).strip()]
+                counted = Counter(map(_KEY, rows))
+            if not rows:
+                continue
+            tally.add(rows, counted)
+            if len(items) < max_items:
+                _take_items(rows, items, max_items, ignore_warnings)
+            if outputs is not None:
+                outputs.write(_without_warnings(rows, counted) if ignore_warnings else rows)
+
+    def _normalise(self, chunk: list[Row], base: int) -> list[Row]:
+        """Drop blank rows; pad or cut rows to five columns, noting each odd one."""
+        rows: list[Row] = []
+        for number, row in enumerate(chunk, base + 1):
+            width = len(row)
+            if width == WIDTH:
+                rows.append(row)
+            elif not "".join(row).strip():
+                continue
+            elif width > WIDTH and not "".join(row[WIDTH:]).strip():
+                rows.append(row[:WIDTH])
+            else:
+                fix = "the missing ones were left empty" if width < WIDTH else "the extra ones were ignored"
+                self._problems.add(f"row {number} has {width} column(s) instead of {WIDTH}; {fix}")
+                rows.append((row + [""] * WIDTH)[:WIDTH])
+        return rows
+
+
+def _is_body_header(row: Row) -> bool:
+    names = [normalise_name(name) for name in row]
+    while names and not names[-1]:
+        names.pop()
+    return names == [normalise_name(name) for name in BODY_COLUMNS]
+
+
+def _take_items(rows: list[Row], items: list[RejectedItem], max_items: int, ignore_warnings: bool) -> None:
+    for row in rows:
+        if len(items) >= max_items:
+            return
+        if ignore_warnings and type_kind(row[2]) == WARNING:
+            continue
+        items.append(RejectedItem(*map(kept, row_fields(row))))
+
+
+def _without_warnings(rows: list[Row], counted: Counter[Key]) -> list[Row]:
+    warning_types = {kind_text for _, kind_text in counted if type_kind(kind_text) == WARNING}
+    if not warning_types:
+        return rows
+    return list(compress(rows, map(not_, map(warning_types.__contains__, map(_TYPE, rows)))))

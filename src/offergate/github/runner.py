@@ -1,0 +1,350 @@
+"""The runner's interface: log lines, workflow commands, step outputs and the job summary.
+
+Text from APIs is untrusted. Everything printed here goes through `neutralise`, so the
+runner can run no workflow command from it, and through `Runner.redact`, so no remembered
+secret is printed. How the runner reads its output (actions/runner):
+
+* it splits stdout into lines with .NET `StreamReader.ReadLine`: `\\n`, `\\r\\n` and a lone
+  `\\r` all end a line;
+* `ActionCommand.TryParseV2`: a line is a command when, after `TrimStart()`, it starts
+  with `::` (a culture-sensitive comparison, which skips zero-width "ignorable" characters);
+* `ActionCommand.TryParse` (tried when V2 fails): `##[` ANYWHERE in the line is a command;
+* data is unescaped `%0D`, `%0A`, `%25`; properties also `%3A`, `%2C`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal, TextIO
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
+
+from offergate.github.markdown import cut_block
+
+AnnotationLevel = Literal["error", "warning", "notice"]
+
+#: GitHub drops a step summary above this size (the runner's UnsupportedSummarySize error).
+SUMMARY_LIMIT_BYTES = 1024 * 1024
+#: GitHub shows at most this many annotations of one level per step.
+ANNOTATION_LIMIT = 10
+#: Lines of a multi-line secret shorter than this (after stripping) are not masked alone.
+MIN_MASKED_LINE = 4
+
+_OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# Default-ignorable code points: ICU (the runner's culture-sensitive StartsWith/IndexOf on
+# Linux) treats them as absent, so "#\u200b#[" may match "##[". We treat them as absent too.
+_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_IGNORABLE_RE = re.compile(f"[{_IGNORABLE}]")
+# Made visible: C0 controls but tab, DEL, C1 controls, line/paragraph separators,
+# bidi embeddings/overrides/isolates; lone surrogates become U+FFFD.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+# `#` followed (ignorables allowed) by `#[` or `#vso[` (Azure Pipelines' prefix).
+_V1_COMMAND = re.compile(
+    f"#(?=[{_IGNORABLE}]*#[{_IGNORABLE}]*(?:v[{_IGNORABLE}]*s[{_IGNORABLE}]*o[{_IGNORABLE}]*)?\\[)",
+    re.IGNORECASE,
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_data(s: str) -> str:
+    """Escape workflow-command data as the runner unescapes it: `%`, CR, LF."""
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(s: str) -> str:
+    """Escape a workflow-command property value: data escaping plus `:` and `,`."""
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def _visible(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _skippable(ch: str) -> bool:
+    return ch.isspace() or _IGNORABLE_RE.match(ch) is not None
+
+
+def neutralise(s: str) -> str:
+    """One log line from any text, from which the runner can run no workflow command.
+
+    Pure. Line breaks, control characters (tab kept), ESC, bidi controls and U+2028/9
+    become visible escapes (`\\n`, `\\r`, `\\x1b`, `\\u202e`), so the result is one line;
+    every `##[` (and `##vso[`) becomes `# #[`; a `::` at the start of the line (after
+    whitespace) becomes `: :`. Backslashes already in the text are left alone.
+    """
+    s = _V1_COMMAND.sub("# ", _UNSAFE.sub(_visible, s))
+    i = 0
+    while i < len(s) and _skippable(s[i]):
+        i += 1
+    if i < len(s) and s[i] == ":":
+        j = i + 1
+        while j < len(s) and _IGNORABLE_RE.match(s[j]):
+            j += 1
+        if j < len(s) and s[j] == ":":
+            s = s[: i + 1] + " " + s[i + 1 :]
+    return s
+
+
+def _secret_forms(secret: str) -> list[str]:
+    """The secret, its lines when several, and the encodings of each seen in URLs and JSON."""
+    bases = [secret]
+    lines = _LINE_BREAK.split(secret)
+    if len(lines) > 1:
+        bases += [line for line in lines if len(line.strip()) >= MIN_MASKED_LINE]
+    unique: list[str] = []
+    for base in bases:
+        encoded = [unquote(base), unquote_plus(base), json.dumps(base)[1:-1]]
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate that was never a byte: no URL form
+            encoded += [quote(base, safe="", errors="surrogateescape"), quote_plus(base, errors="surrogateescape")]
+        for form in [base, *encoded]:
+            if form.strip() and form not in unique:
+                unique.append(form)
+    return unique
+
+
+def _mask_values(form: str) -> list[str]:
+    """What to mask for one form: itself when one line, else each line long enough."""
+    lines = _LINE_BREAK.split(form)
+    if len(lines) == 1:
+        return [form]
+    return [line for line in lines if len(line.strip()) >= MIN_MASKED_LINE]
+
+
+class Runner:
+    """Talks to the GitHub runner (or a terminal, outside Actions).
+
+    Never raises on a file problem: it warns, records the warning in `problems` and
+    carries on. `outputs` holds every step output set.
+    """
+
+    def __init__(self, env: Mapping[str, str], out: TextIO | None = None, summary_file: str | None = None) -> None:
+        self.in_actions: bool = env.get("GITHUB_ACTIONS") == "true"
+        self.outputs: dict[str, str] = {}
+        self.problems: list[str] = []
+        self._out = out if out is not None else sys.stdout
+        self._output_path = env.get("GITHUB_OUTPUT") or None
+        self._summary_path = env.get("GITHUB_STEP_SUMMARY") or None
+        self._summary_file = summary_file
+        self._summary_file_started = False
+        self._debug_outside = "1" in (env.get("RUNNER_DEBUG"), env.get("OFFERGATE_DEBUG"))
+        self._secrets: set[str] = set()
+        self._masked: set[str] = set()
+        self._longest_first: list[str] = []
+        self._annotations: dict[str, int] = {"error": 0, "warning": 0, "notice": 0}
+
+    # -- secrets -------------------------------------------------------------------
+
+    def mask(self, secret: str) -> None:
+        """Remember a secret for `redact`; in Actions, print `::add-mask::` for it first.
+
+        Empty or whitespace-only values are ignored. Any other value is redacted and masked
+        whatever its length (a short secret is still a secret). Each form (plain,
+        URL-encoded, percent-decoded, JSON-escaped) is masked; a multi-line form is masked
+        line by line, leaving out lines under 4 characters (a lone `}` would blank every
+        brace of the log). Outside Actions nothing is printed: the command would show it.
+        """
+        if not secret.strip():
+            return
+        fresh = False
+        for form in _secret_forms(secret):
+            for value in [form, *(_mask_values(form) if "\n" in form or "\r" in form else [])]:
+                if value not in self._secrets:
+                    self._secrets.add(value)
+                    fresh = True
+            if self.in_actions:
+                for value in _mask_values(form):
+                    if value not in self._masked:
+                        self._masked.add(value)
+                        self._emit(f"::add-mask::{escape_data(value)}")
+        if fresh:
+            self._longest_first = sorted(self._secrets, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        """Replace every remembered secret (and its encodings) with `***`, longest first.
+
+        Plain replacements, not one big regex: a long wait acquires a token every hour, and
+        recompiling an ever-growing alternation for each of them costs more than the wait.
+        """
+        for secret in self._longest_first:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
+    # -- log -----------------------------------------------------------------------
+
+    def info(self, line: str) -> None:
+        """Print one log line of untrusted text: redacted and neutralised."""
+        self._emit(self._line(line))
+
+    def debug(self, line: str) -> None:
+        """`::debug::` in Actions; outside, a `debug:` line only with RUNNER_DEBUG/OFFERGATE_DEBUG=1."""
+        if self.in_actions:
+            self._emit(f"::debug::{escape_data(self._line(line))}")
+        elif self._debug_outside:
+            self._emit(f"debug: {self._line(line)}")
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        """A collapsible log group in Actions; a `== title` header outside."""
+        if not self.in_actions:
+            self._emit(f"== {self._line(title)}")
+            yield
+            return
+        self._emit(f"::group::{escape_data(self._line(title))}")
+        try:
+            yield
+        finally:
+            self._emit("::endgroup::")
+
+    def annotate(self, level: AnnotationLevel, message: str, title: str | None = None) -> None:
+        """An error/warning/notice annotation; at most 10 per level, later ones only counted.
+
+        The message may have several lines; each is neutralised. Outside Actions it prints
+        `level: title: message`, continuation lines indented.
+        """
+        if level not in self._annotations:
+            raise ValueError(f"unknown annotation level {level!r}")
+        self._annotations[level] += 1
+        if self._annotations[level] > ANNOTATION_LIMIT:
+            return
+        lines = [self._line(part) for part in _LINE_BREAK.split(self.redact(message))]
+        head = self._line(title) if title else ""
+        if self.in_actions:
+            props = f" title={escape_property(head)}" if head else ""
+            data = escape_data("\n".join(lines))
+            self._emit(f"::{level}{props}::{data}")
+            return
+        first = f"{level}: {head}: {lines[0]}" if head else f"{level}: {lines[0]}"
+        self._emit(first)
+        for line in lines[1:]:
+            self._emit(f"  {line}")
+
+    def annotations_dropped(self, level: AnnotationLevel) -> int:
+        """How many annotations of this level were over the limit and not printed."""
+        return max(0, self._annotations.get(level, 0) - ANNOTATION_LIMIT)
+
+    # -- outputs and summary ---------------------------------------------------------
+
+    def set_output(self, name: str, value: str) -> None:
+        """Set a step output (heredoc form, random `ghadelimiter_<uuid4>` delimiter).
+
+        Raises ValueError for a name that is not `[A-Za-z_][A-Za-z0-9_-]*` or for a name or
+        value holding the delimiter. Values are written as given (not redacted: callers
+        never pass secrets). Without GITHUB_OUTPUT the output is only remembered (with a
+        warning in Actions, where GITHUB_OUTPUT should be set).
+        """
+        if not _OUTPUT_NAME.fullmatch(name):
+            raise ValueError(f"invalid output name {name!r}")
+        import uuid  # lazily: the first output is written after the first request
+
+        delimiter = f"ghadelimiter_{uuid.uuid4()}"
+        if delimiter in name or delimiter in value:
+            raise ValueError("the output name or value contains the heredoc delimiter")
+        self.outputs[name] = value
+        if self._output_path is None:
+            if self.in_actions:
+                self._problem("GITHUB_OUTPUT is not set: the step outputs could not be written")
+            return
+        record = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+        try:
+            with Path(self._output_path).open("a", encoding="utf-8", errors="backslashreplace", newline="") as f:
+                f.write(record)
+        except OSError as error:
+            # one warning for the file, not one per output
+            self._problem(f"could not write the step outputs to {self._output_path}: {_reason(error)}")
+
+    def write_summary(self, markdown: str) -> None:
+        """Append redacted Markdown to the job summary, cut to stay within 1 MiB.
+
+        Goes to GITHUB_STEP_SUMMARY; without it to `summary_file` (overwritten by the
+        first write); without that to the log, each line neutralised (with a warning in
+        Actions, where GITHUB_STEP_SUMMARY should be set).
+        """
+        text = self.redact(markdown)
+        if text and not text.endswith("\n"):
+            text += "\n"
+        if self._summary_path is not None:
+            self._append_summary(self._summary_path, text, overwrite=False)
+        elif self._summary_file is not None:
+            self._append_summary(self._summary_file, text, overwrite=not self._summary_file_started)
+            self._summary_file_started = True
+        else:
+            if self.in_actions:
+                self._problem("GITHUB_STEP_SUMMARY is not set: the job summary is printed to the log instead")
+            for line in _LINE_BREAK.split(text.rstrip("\n")):
+                self._emit(self._line(line))
+
+    def _append_summary(self, path: str, text: str, *, overwrite: bool) -> None:
+        try:
+            used = 0
+            if not overwrite and Path(path).is_file():
+                used = Path(path).stat().st_size
+            data = text.encode("utf-8", "replace")
+            if used + len(data) > SUMMARY_LIMIT_BYTES:
+                cut = cut_summary(data, SUMMARY_LIMIT_BYTES - used)
+                if cut is None:
+                    self._problem(f"the job summary in {path} is full ({used} bytes); a section was left out")
+                    return
+                self._problem(f"the job summary was cut to stay under {SUMMARY_LIMIT_BYTES} bytes")
+                data = cut
+            with Path(path).open("wb" if overwrite else "ab") as f:
+                f.write(data)
+        except OSError as error:
+            self._problem(f"could not write the job summary to {path}: {_reason(error)}")
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _line(self, text: str) -> str:
+        return self.redact(neutralise(self.redact(text)))
+
+    def _problem(self, message: str) -> None:
+        message = self.redact(message)
+        if message in self.problems:
+            return
+        self.problems.append(message)
+        if self._annotations["warning"] >= ANNOTATION_LIMIT:
+            self.info(f"offergate warning: {message}")  # over the cap: still said, in the log
+            return
+        self.annotate("warning", message, title="offergate")
+
+    def _emit(self, line: str) -> None:
+        try:
+            self._out.write(_SURROGATE.sub("\ufffd", line) + "\n")
+            self._out.flush()
+        except (OSError, ValueError):
+            pass  # stdout is gone: there is nowhere left to report it
+
+
+CUT_NOTE = (
+    "\n**The summary was cut here to stay under GitHub's 1 MiB limit for a step summary; the log has the rest.**\n"
+)
+
+
+def cut_summary(data: bytes, budget: int) -> bytes | None:
+    """Cut UTF-8 Markdown at a line boundary so that it, closing tags and a note fit `budget`.
+
+    Closes `<details>` left open by the cut. None when not even the note fits.
+    """
+    return cut_block(data, budget, CUT_NOTE)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__

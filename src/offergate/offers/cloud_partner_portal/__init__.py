@@ -1,0 +1,1 @@
+"""offers/cloud_partner_portal"""

@@ -1,0 +1,129 @@
+"""Cloud Partner Portal client and the offer watcher built on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from offergate.config.parse import OfferSettings, WaitUntil
+from offergate.core.clock import Deadline
+from offergate.core.errors import ApiError
+from offergate.core.verdict import Verdict
+from offergate.offers.cloud_partner_portal.model import (
+    SERVICE,
+    OfferStatus,
+    OfferSummary,
+    parse_offer_list,
+    parse_status,
+)
+from offergate.offers.cloud_partner_portal.rules import offer_verdict
+from offergate.transport.authorized import authorized_get, json_document
+from offergate.transport.tokens import TokenProvider
+
+HINTS = {
+    401: "the token was refused: check the credentials and that the token is for https://cloudpartner.azure.com",
+    403: (
+        "the service principal is not allowed on this publisher: add the app to the publisher "
+        "account in Partner Center (Users, Microsoft Entra applications) and check publisher-id"
+    ),
+    404: "check publisher-id and offer-id",
+}
+
+
+class OfferClient:
+    """GET calls to the Cloud Partner Portal API, with one token refresh on a 401."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        auth: TokenProvider,
+        settings: OfferSettings,
+        deadline: Deadline,
+    ) -> None:
+        self._session = session
+        self._auth = auth
+        self._settings = settings
+        self._deadline = deadline
+        self._base = f"{settings.marketplace_url}/api/publishers/{quote(settings.publisher_id, safe='')}/offers"
+
+    def list_offers(self) -> list[OfferSummary]:
+        response = self._get(self._base)
+        return parse_offer_list(json_document(response, SERVICE), response.status_code)
+
+    def status(self, offer_id: str) -> OfferStatus:
+        response = self._get(f"{self._base}/{quote(offer_id, safe='')}/status")
+        return parse_status(offer_id, json_document(response, SERVICE), response.status_code)
+
+    def _get(self, url: str) -> requests.Response:
+        return authorized_get(
+            self._session,
+            self._auth,
+            url,
+            service=SERVICE,
+            deadline=self._deadline,
+            params={"api-version": self._settings.api_version},
+            headers=lambda: {"Content-Type": "application/json", **self._auth.headers()},
+            hints=HINTS,
+        )
+
+
+def check_offer_ids(client: OfferClient, settings: OfferSettings) -> dict[str, OfferSummary]:
+    """The publisher's entries for the offers asked for; an unknown id is an error listing the known ones."""
+    known = {offer.id.lower(): offer for offer in client.list_offers()}
+    missing = [o for o in settings.offer_ids if o.lower() not in known]
+    if missing:
+        have = ", ".join(sorted(o.id for o in known.values())) or "none"
+        raise ApiError(
+            SERVICE,
+            f"publisher '{settings.publisher_id}' has no offer {', '.join(repr(m) for m in missing)}",
+            status=404,
+            hint=f"the offers this publisher has: {have}. Check offer-id",
+        )
+    return {o: known[o.lower()] for o in settings.offer_ids}
+
+
+@dataclass
+class OfferWatcher:
+    """Watches one offer's publishing status."""
+
+    client: OfferClient
+    publisher_id: str
+    offer_id: str
+    wait_until: WaitUntil
+    display_text: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.publisher_id}/{self.offer_id}"
+
+    def observe(self) -> OfferStatus:
+        """The offer's status. A 404 is not retried: the offer was in the publisher's list when
+        the wait began, so it was deleted or moved (or access changed), and waiting cannot help."""
+        try:
+            return self.client.status(self.offer_id)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            raise error.reworded(
+                hint=(
+                    f"offer '{self.offer_id}' was in the offer list of publisher '{self.publisher_id}' when "
+                    "the wait began: it may have been deleted; check offer-id and publisher-id"
+                )
+            ) from None
+
+    def judge(self, observation: Any) -> Verdict:
+        assert isinstance(observation, OfferStatus)
+        return offer_verdict(observation, self.wait_until)
+
+    def state_line(self, observation: Any) -> str:
+        assert isinstance(observation, OfferStatus)
+        step = observation.current_step()
+        line = f"offer {observation.status}"
+        if step is not None:
+            line += f"; step '{step.label}' {step.status}"
+            if step.progress is not None:
+                line += f" {step.progress}%"
+        return line

@@ -1,0 +1,61 @@
+"""The offer gate's verdict rules: pure functions of one observed offer status."""
+
+from __future__ import annotations
+
+from offergate.config.parse import WaitUntil
+from offergate.core.verdict import Result, Verdict
+from offergate.offers.cloud_partner_portal.model import OfferStatus, Step, norm
+
+SIGNOFF_STEP = "publishersignoff"
+FAILED_OFFER = {"failed", "canceled", "cancelled"}
+FAILED_STEP = {"rejected", "blocked", "canceled", "cancelled", "failed"}
+IDLE_OFFER = {"neverpublished", "notstarted"}
+AT_SIGNOFF = {"waitingforpublisherreview", "complete", "completed"}
+
+
+def is_signoff_step(step: Step) -> bool:
+    return norm(step.id) == SIGNOFF_STEP or norm(step.name) == SIGNOFF_STEP
+
+
+def error_messages(step: Step) -> tuple[str, ...]:
+    return tuple(m.text for m in step.messages if norm(m.level) in ("error", "critical"))
+
+
+def offer_verdict(observed: OfferStatus, wait_until: WaitUntil) -> Verdict:
+    """passed, failed or pending for one offer, with the reason in a sentence."""
+    status = norm(observed.status)
+    if status in FAILED_OFFER:
+        failing = _first_failed_step(observed)
+        where = f" at step '{failing.label}' ({failing.status})" if failing else ""
+        details = error_messages(failing) if failing else ()
+        offer_errors = tuple(m.text for m in observed.messages if norm(m.level) == "error")
+        return Verdict(Result.FAILED, f"the offer is {observed.status}{where}", details + offer_errors)
+    if status == "succeeded":
+        return Verdict(Result.PASSED, "the offer is live (Succeeded)")
+    failing = _first_failed_step(observed)
+    if failing is not None:
+        return Verdict(
+            Result.FAILED,
+            f"step '{failing.label}' is {failing.status}",
+            error_messages(failing),
+        )
+    if wait_until is WaitUntil.PUBLISHER_SIGNOFF:
+        if status == "waitingforpublisherreview":
+            return Verdict(Result.PASSED, "the offer is waiting for publisher sign-off")
+        signoff = next((s for s in observed.steps if is_signoff_step(s)), None)
+        if signoff is not None and norm(signoff.status) in AT_SIGNOFF:
+            return Verdict(Result.PASSED, f"the sign-off step is {signoff.status}")
+    if status in IDLE_OFFER:
+        return Verdict(
+            Result.PENDING,
+            f"the offer is {observed.status}: nothing is being published, so there is nothing to wait for",
+            idle=True,
+        )
+    current = observed.current_step()
+    target = "publisher sign-off" if wait_until is WaitUntil.PUBLISHER_SIGNOFF else "the offer going live"
+    where = f", at step '{current.label}' ({current.status})" if current else ""
+    return Verdict(Result.PENDING, f"waiting for {target}: the offer is {observed.status}{where}")
+
+
+def _first_failed_step(observed: OfferStatus) -> Step | None:
+    return next((s for s in observed.steps if norm(s.status) in FAILED_STEP), None)
