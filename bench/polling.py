@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from harness import Row, Settings
 
-from offergate.config.parse import PollStrategy, WaitUntil
 from offergate.core.clock import Deadline, VirtualClock
 from offergate.core.gate import Gate
+from offergate.core.schedule import PollStrategy
 from offergate.core.verdict import Result
 from offergate.offers.cloud_partner_portal.client import OfferWatcher
 from offergate.offers.cloud_partner_portal.model import OfferStatus, parse_status
+from offergate.offers.settings import WaitUntil
 from offergate.sandbox.offers import VM_OFFER, Offer, OfferBook
 from offergate.sandbox.scenarios import SIGNOFF_AT
 

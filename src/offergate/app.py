@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from offergate import __version__
-from offergate.config.parse import (
-    AdsCredentials,
-    AzureCredentials,
-    CatalogSettings,
-    Config,
-    OfferSettings,
-    OnPending,
-    PollStrategy,
-)
+from offergate.catalogs.settings import CatalogSettings
+from offergate.config.parse import Config
 from offergate.core.clock import Clock, Deadline
 from offergate.core.durations import format_duration
 from offergate.core.errors import ApiError, Cancelled, ExitCode
 from offergate.core.gate import Gate, Watcher
-from offergate.core.outcome import Outcome
+from offergate.core.outcome import Outcome, exit_code_for
+from offergate.core.schedule import PollStrategy
 from offergate.core.signals import cancellable
 from offergate.core.verdict import Result
 from offergate.core.wording import plural
 from offergate.github.runner import Runner
 from offergate.offers.cloud_partner_portal.client import OfferClient, OfferWatcher, check_offer_ids
+from offergate.offers.settings import OfferSettings
 from offergate.transport import http
-from offergate.transport.tokens import (
-    ClientSecretCredential,
-    GitHubOidcCredential,
-    RefreshTokenCredential,
-    StaticBearer,
-    TokenProvider,
-)
+from offergate.transport.credentials import ads_token_provider, azure_token_provider
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
@@ -42,63 +31,15 @@ CONTENT_API_CREDENTIALS = ("Authorization", "AuthenticationToken", "DeveloperTok
 ONE_CHECK_BUDGET = 60.0
 
 
-def azure_credential(
-    creds: AzureCredentials, clock: Clock, deadline: Deadline, on_token: Callable[[str], None]
-) -> TokenProvider:
-    if creds.kind == "access-token":
-        assert creds.access_token is not None
-        return StaticBearer(creds.access_token.reveal(), "azure-access-token")
-    session = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
-    if creds.kind == "client-secret":
-        assert creds.client_secret is not None
-        return ClientSecretCredential(
-            session=session,
-            clock=clock,
-            authority_url=creds.authority_url,
-            tenant_id=creds.tenant_id,
-            client_id=creds.client_id,
-            client_secret=creds.client_secret.reveal(),
-            scope=CLOUD_PARTNER_SCOPE,
-            on_token=on_token,
-        )
-    assert creds.oidc_request_token is not None
-    return GitHubOidcCredential(
-        session=session,
-        clock=clock,
-        authority_url=creds.authority_url,
-        tenant_id=creds.tenant_id,
-        client_id=creds.client_id,
-        scope=CLOUD_PARTNER_SCOPE,
-        request_url=creds.oidc_request_url,
-        request_token=creds.oidc_request_token.reveal(),
-        on_token=on_token,
-    )
-
-
-def ads_credential(
-    creds: AdsCredentials, clock: Clock, deadline: Deadline, on_token: Callable[[str], None]
-) -> TokenProvider:
-    if creds.kind == "access-token":
-        assert creds.access_token is not None
-        return StaticBearer(
-            creds.access_token.reveal(), "ads-access-token", header_name="AuthenticationToken", bearer_prefix=False
-        )
-    assert creds.refresh_token is not None
-    return RefreshTokenCredential(
-        session=http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
-        clock=clock,
-        authority_url=creds.authority_url,
-        client_id=creds.client_id,
-        client_secret=creds.client_secret.reveal() if creds.client_secret else None,
-        refresh_token=creds.refresh_token.reveal(),
-        scope=ADS_SCOPE,
-        on_token=on_token,
-    )
-
-
 def offer_watchers(settings: OfferSettings, clock: Clock, deadline: Deadline, runner: Runner) -> list[Watcher]:
     """One watcher per offer, after checking the ids against the publisher's offer list."""
-    auth = azure_credential(settings.credentials, clock, deadline, runner.mask)
+    auth = azure_token_provider(
+        settings.credentials,
+        scope=CLOUD_PARTNER_SCOPE,
+        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        clock=clock,
+        on_token=runner.mask,
+    )
     session = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
     client = OfferClient(session, auth, settings, deadline)
     known = check_offer_ids(client, settings)
@@ -116,7 +57,13 @@ def catalog_watchers(
     # which an offers-only run never needs.
     from offergate.catalogs.client import CatalogClient, CatalogWatcher, resolve_catalogs
 
-    auth = ads_credential(settings.credentials, clock, deadline, runner.mask)
+    auth = ads_token_provider(
+        settings.credentials,
+        scope=ADS_SCOPE,
+        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        clock=clock,
+        on_token=runner.mask,
+    )
     session = http.make_session(
         clock=clock, deadline=deadline, user_agent=USER_AGENT, credential_headers=CONTENT_API_CREDENTIALS
     )
@@ -172,16 +119,6 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
 
     report(config, runner, outcome)
     return outcome
-
-
-def exit_code_for(result: Result, on_pending: OnPending) -> ExitCode:
-    if result is Result.PASSED:
-        return ExitCode.PASSED
-    if result is Result.FAILED:
-        return ExitCode.FAILED
-    if result is Result.ERROR:
-        return ExitCode.API_ERROR
-    return ExitCode.PENDING if on_pending is OnPending.FAIL else ExitCode.PASSED
 
 
 def group_title(config: Config) -> str:

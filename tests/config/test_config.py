@@ -1,7 +1,11 @@
 import pytest
 
-from offergate.config.parse import OnPending, Secret, WaitUntil, parse_config, parse_list
+from offergate.config.parse import parse_config
+from offergate.config.values import parse_list
 from offergate.core.errors import InputError
+from offergate.core.outcome import OnPending
+from offergate.core.secret import Secret
+from offergate.offers.settings import WaitUntil
 
 BASE = {"publisher-id": "contoso", "offer-id": "vm-offer", "azure-access-token": "tok-123456"}
 

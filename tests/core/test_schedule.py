@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from offergate.config.parse import PollStrategy
 from offergate.core.clock import Deadline, VirtualClock
 from offergate.core.gate import Gate
 from offergate.core.schedule import (
     MAX_STRETCHED_WAIT,
     PollSchedule,
+    PollStrategy,
     adaptive_wait,
     offer_phase,
     parse_estimate,

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offergate.config.parse import WaitUntil
 from offergate.core.errors import ApiError
 from offergate.core.verdict import Result
 from offergate.offers.cloud_partner_portal.model import parse_status, strip_html
 from offergate.offers.cloud_partner_portal.rules import offer_verdict
+from offergate.offers.settings import WaitUntil
 
 STEPS = ["displaydummycertify", "displaycertify", "displayprovision", "displaypackage", "publisher-signoff", "live"]
 

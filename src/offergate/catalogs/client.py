@@ -25,7 +25,7 @@ from offergate.catalogs.model import (
 from offergate.catalogs.report.download import ReportUrlExpired, download_report
 from offergate.catalogs.report.reader import ReportError, read_report
 from offergate.catalogs.rules import CatalogObservation, CatalogRules, catalog_verdict
-from offergate.config.parse import CatalogSettings, ContentFormat
+from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.core.clock import Clock, Deadline
 from offergate.core.errors import ApiError
 from offergate.core.verdict import Verdict

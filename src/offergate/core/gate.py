@@ -20,11 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from offergate.config.parse import PollStrategy
 from offergate.core.clock import Clock, Deadline
 from offergate.core.durations import format_duration
 from offergate.core.errors import ApiError
-from offergate.core.schedule import PollSchedule, stretch_cap
+from offergate.core.schedule import PollSchedule, PollStrategy, stretch_cap
 from offergate.core.verdict import Result, Verdict, worst
 
 MAX_BAD_ANSWERS = 3  # unusable 2xx answers in a row tried again after a good observation

@@ -21,10 +21,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
-from offergate.config.parse import PollStrategy
 from offergate.offers.cloud_partner_portal.model import OfferStatus, norm
 from offergate.offers.cloud_partner_portal.rules import is_signoff_step
+
+
+class PollStrategy(str, Enum):
+    FIXED = "fixed"
+    ADAPTIVE = "adaptive"
+
 
 MAX_STRETCHED_WAIT = 15 * 60.0  # the cap: max(poll-interval, this)
 STRETCH_SHARE = 4  # wait at most a quarter of the estimated time left in the step

@@ -7,16 +7,17 @@ from typing import Any
 
 from offergate.catalogs.client import CatalogWatcher
 from offergate.catalogs.rules import CatalogObservation
-from offergate.config.parse import Config, OnPending, WaitUntil
+from offergate.config.parse import Config
 from offergate.core.durations import format_duration
 from offergate.core.gate import WatchState
-from offergate.core.outcome import Outcome
+from offergate.core.outcome import OnPending, Outcome
 from offergate.core.verdict import Result
 from offergate.core.wording import plural
 from offergate.github import summary as summary_md
 from offergate.github.runner import ANNOTATION_LIMIT, AnnotationLevel, Runner
 from offergate.offers.cloud_partner_portal.client import OfferWatcher
 from offergate.offers.cloud_partner_portal.model import OfferStatus
+from offergate.offers.settings import WaitUntil
 
 MAX_REASON_ANNOTATIONS = 10
 

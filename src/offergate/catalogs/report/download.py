@@ -12,10 +12,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions as u3
 
-from offergate.config.parse import is_loopback
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
 from offergate.transport import http
+from offergate.transport.addresses import is_loopback
 
 SERVICE = "rejection report download"
 MAX_REPORT_BYTES = 512 * 1024 * 1024  # decoded bytes (a gzip Content-Encoding is undone first)

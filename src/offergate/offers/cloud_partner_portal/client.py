@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import requests
 
-from offergate.config.parse import OfferSettings, WaitUntil
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
 from offergate.core.verdict import Verdict
@@ -20,6 +19,7 @@ from offergate.offers.cloud_partner_portal.model import (
     parse_status,
 )
 from offergate.offers.cloud_partner_portal.rules import offer_verdict
+from offergate.offers.settings import OfferSettings, WaitUntil
 from offergate.transport.authorized import authorized_get, json_document
 from offergate.transport.tokens import TokenProvider
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from offergate.config.parse import WaitUntil
 from offergate.core.verdict import Result, Verdict
 from offergate.offers.cloud_partner_portal.model import OfferStatus, Step, norm
+from offergate.offers.settings import WaitUntil
 
 SIGNOFF_STEP = "publishersignoff"
 FAILED_OFFER = {"failed", "canceled", "cancelled"}

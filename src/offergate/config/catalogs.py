@@ -1,0 +1,65 @@
+"""The catalog gate's inputs, read into `CatalogSettings`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from offergate.catalogs.settings import CatalogSettings, ContentFormat
+from offergate.config.credentials import ads_credentials
+from offergate.config.values import parse_base_url, parse_bool, parse_choice, parse_count, parse_identifier, parse_list
+from offergate.core.errors import InputError
+from offergate.core.secret import Secret
+
+
+def parse_report_dir(value: str) -> str:
+    """A folder inside the workspace, given relative to it (so upload-artifact can use it as is)."""
+    text = value.strip().replace("\\", "/")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if not parts or text.startswith("/") or ".." in parts:
+        raise InputError("report-dir", f"'{value.strip()}' must be a folder inside the workspace, given relative to it")
+    return "/".join(parts)
+
+
+def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSettings | None:
+    merchant = raw["merchant-id"].strip()
+    catalog_list = parse_list(raw["catalog-id"])
+    developer_token = raw["developer-token"].strip()
+    if not merchant and not catalog_list:
+        return None
+    if not merchant:
+        raise InputError("merchant-id", "is required with catalog-id: give the Merchant Center store id")
+    if not catalog_list:
+        raise InputError("catalog-id", "is required with merchant-id: give one or more catalog ids, or all")
+    if not developer_token:
+        raise InputError(
+            "developer-token", "is required for the catalog gate: give your Microsoft Advertising developer token"
+        )
+    if any(c.lower() == "all" for c in catalog_list):
+        if len(catalog_list) > 1:
+            raise InputError("catalog-id", "'all' cannot be combined with catalog ids")
+        catalog_ids: tuple[str, ...] | None = None
+    else:
+        catalog_ids = tuple(parse_identifier("catalog-id", c) for c in catalog_list)
+    customer = raw["customer-id"].strip()
+    account = raw["customer-account-id"].strip()
+    if bool(customer) != bool(account):
+        missing = "customer-account-id" if customer else "customer-id"
+        raise InputError(missing, "customer-id and customer-account-id go together: give both or neither")
+    content_format = parse_choice("content-format", raw["content-format"], ContentFormat)
+    expected = raw["expected-offers"].strip()
+    url = parse_base_url("content-api-url", raw["content-api-url"])
+    return CatalogSettings(
+        merchant_id=parse_identifier("merchant-id", merchant),
+        catalog_ids=catalog_ids,
+        content_api_url=url + "/",
+        content_format=content_format,
+        developer_token=Secret(developer_token),
+        credentials=ads_credentials(raw, notices),
+        customer_id=parse_identifier("customer-id", customer) if customer else "",
+        customer_account_id=parse_identifier("customer-account-id", account) if account else "",
+        max_rejections=parse_count("max-rejections", raw["max-rejections"]),
+        ignore_warnings=parse_bool("ignore-warnings", raw["ignore-warnings"]),
+        expected_offers=parse_count("expected-offers", expected, minimum=1) if expected else None,
+        report_dir=parse_report_dir(raw["report-dir"]),
+        max_table_rows=parse_count("max-table-rows", raw["max-table-rows"], maximum=1000),
+    )
