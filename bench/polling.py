@@ -23,8 +23,9 @@ from offergate.core.clock import Deadline, VirtualClock
 from offergate.core.gate import Gate
 from offergate.core.schedule import PollStrategy
 from offergate.core.verdict import Result
-from offergate.offers.cloud_partner_portal.client import OfferWatcher
+from offergate.core.watch import WatchState
 from offergate.offers.cloud_partner_portal.model import OfferStatus, parse_status
+from offergate.offers.cloud_partner_portal.watcher import OfferWatcher
 from offergate.offers.settings import WaitUntil
 from offergate.sandbox.offers import VM_OFFER, Offer, OfferBook
 from offergate.sandbox.scenarios import SIGNOFF_AT
@@ -66,7 +67,7 @@ def wait_for_signoff(strategy: PollStrategy, phase: float) -> Wait:
     clock.advance(phase)
     started = clock.monotonic()
     gate = Gate(
-        [OfferWatcher(BookClient(book, offer), offer.publisher, offer.id, WaitUntil.PUBLISHER_SIGNOFF)],
+        [WatchState(OfferWatcher(BookClient(book, offer), offer.publisher, offer.id, WaitUntil.PUBLISHER_SIGNOFF))],
         clock.as_clock(),
         Deadline(clock.as_clock(), TIMEOUT),
         POLL_INTERVAL,

@@ -19,9 +19,12 @@ from reportgen import report_zip
 from whole_run import whole_run
 
 from offergate.catalogs.model import CatalogStatus
+from offergate.catalogs.present import catalog_section
 from offergate.catalogs.report.reader import ReportDigest, read_report
 from offergate.catalogs.rules import CatalogObservation
-from offergate.core.outcome import Result
+from offergate.core.document import Section
+from offergate.core.verdict import Result
+from offergate.core.watch import WatchState
 from offergate.github import summary
 from offergate.sandbox.report_files import ReportRow, write_report_zip
 
@@ -49,13 +52,13 @@ def hostile_report(folder: str, rows: int = 20_000) -> Path:
     return path
 
 
-def _section(digest: ReportDigest) -> str:
+def _section(digest: ReportDigest) -> Section:
     status = CatalogStatus("1001", 0, digest.rows, "https://reports.example/r.zip")
-    state = SimpleNamespace(
-        watcher=SimpleNamespace(key="123456/1001"), result=Result.FAILED, reason="over the threshold",
-        observation=CatalogObservation(status, digest), error=None,
+    state = WatchState(
+        SimpleNamespace(key="123456/1001"), result=Result.FAILED, reason="over the threshold",
+        observation=CatalogObservation(status, digest),
     )  # fmt: skip
-    return summary.catalog_section(state, "offergate-report", 50)  # type: ignore[arg-type]
+    return catalog_section(state, "offergate-report", 50)
 
 
 def _render(digest: ReportDigest) -> str:

@@ -1,4 +1,4 @@
-"""Wire a Config to sessions, credentials and watchers; run the gate under cancellation."""
+"""Wire a Config to sessions, credentials and each gate's backend; run the gate under cancellation, then report."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from pathlib import Path
 from offergate import __version__
 from offergate.catalogs.settings import CatalogSettings
 from offergate.config.parse import Config
+from offergate.core.backend import Backend, Ending
 from offergate.core.clock import Clock, Deadline
 from offergate.core.durations import format_duration
 from offergate.core.errors import ApiError, Cancelled, ExitCode
-from offergate.core.gate import Gate, Watcher
+from offergate.core.gate import Gate
 from offergate.core.outcome import Outcome, exit_code_for
 from offergate.core.schedule import PollStrategy
 from offergate.core.signals import cancellable
 from offergate.core.verdict import Result
-from offergate.core.wording import plural
 from offergate.github.runner import Runner
-from offergate.offers.cloud_partner_portal.client import OfferClient, OfferWatcher, check_offer_ids
+from offergate.offers.cloud_partner_portal.backend import CloudPartnerPortalOffers
+from offergate.offers.cloud_partner_portal.client import OfferClient
 from offergate.offers.settings import OfferSettings
 from offergate.transport import http
 from offergate.transport.credentials import ads_token_provider, azure_token_provider
@@ -31,8 +32,7 @@ CONTENT_API_CREDENTIALS = ("Authorization", "AuthenticationToken", "DeveloperTok
 ONE_CHECK_BUDGET = 60.0
 
 
-def offer_watchers(settings: OfferSettings, clock: Clock, deadline: Deadline, runner: Runner) -> list[Watcher]:
-    """One watcher per offer, after checking the ids against the publisher's offer list."""
+def offer_backend(settings: OfferSettings, clock: Clock, deadline: Deadline, runner: Runner) -> Backend:
     auth = azure_token_provider(
         settings.credentials,
         scope=CLOUD_PARTNER_SCOPE,
@@ -41,21 +41,16 @@ def offer_watchers(settings: OfferSettings, clock: Clock, deadline: Deadline, ru
         on_token=runner.mask,
     )
     session = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
-    client = OfferClient(session, auth, settings, deadline)
-    known = check_offer_ids(client, settings)
-    return [
-        OfferWatcher(client, settings.publisher_id, offer_id, settings.wait_until, known[offer_id].display_text)
-        for offer_id in settings.offer_ids
-    ]
+    return CloudPartnerPortalOffers(OfferClient(session, auth, settings, deadline), settings)
 
 
-def catalog_watchers(
+def catalog_backend(
     settings: CatalogSettings, clock: Clock, deadline: Deadline, runner: Runner, workspace: Path
-) -> list[Watcher]:
-    """One watcher per catalog (every catalog of the store for `catalog-id: all`)."""
-    # Lazily: the catalog gate's client brings the report reader (ZIP, CSV) and the XML parser,
-    # which an offers-only run never needs.
-    from offergate.catalogs.client import CatalogClient, CatalogWatcher, resolve_catalogs
+) -> Backend:
+    # Lazily: the catalog gate brings the report reader (ZIP, CSV) and the XML parser, which an
+    # offers-only run never needs.
+    from offergate.catalogs.backend import ContentApiCatalogs
+    from offergate.catalogs.client import CatalogClient
 
     auth = ads_token_provider(
         settings.credentials,
@@ -67,21 +62,25 @@ def catalog_watchers(
     session = http.make_session(
         clock=clock, deadline=deadline, user_agent=USER_AGENT, credential_headers=CONTENT_API_CREDENTIALS
     )
-    client = CatalogClient(session, auth, settings, deadline)
-    downloads = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
-    return [
-        CatalogWatcher(
-            client=client,
-            download_session=downloads,
-            settings=settings,
-            catalog_id=catalog_id,
-            clock=clock,
-            deadline=deadline,
-            report_dir=workspace / settings.report_dir,
-            on_secret=runner.mask,
-        )
-        for catalog_id in resolve_catalogs(client, settings)
-    ]
+    return ContentApiCatalogs(
+        CatalogClient(session, auth, settings, deadline),
+        settings,
+        download_session=http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        clock=clock,
+        deadline=deadline,
+        workspace=workspace,
+        on_secret=runner.mask,
+    )
+
+
+def backends_of(config: Config, clock: Clock, deadline: Deadline, runner: Runner, workspace: Path) -> list[Backend]:
+    """One backend per configured gate, in the order they are reported."""
+    backends = []
+    if config.offers is not None:
+        backends.append(offer_backend(config.offers, clock, deadline, runner))
+    if config.catalogs is not None:
+        backends.append(catalog_backend(config.catalogs, clock, deadline, runner, workspace))
+    return backends
 
 
 def workspace_of(env: Mapping[str, str]) -> Path:
@@ -95,17 +94,14 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
         runner.annotate("notice", notice)
     deadline = Deadline(clock, config.timeout)
     http_deadline = deadline if config.timeout > 0 else Deadline(clock, ONE_CHECK_BUDGET)
+    backends = backends_of(config, clock, http_deadline, runner, workspace_of(env))
     gate: Gate | None = None
     try:
         with cancellable():
             try:
-                with runner.group(group_title(config)):
-                    watchers: list[Watcher] = []
-                    if config.offers is not None:
-                        watchers += offer_watchers(config.offers, clock, http_deadline, runner)
-                    if config.catalogs is not None:
-                        watchers += catalog_watchers(config.catalogs, clock, http_deadline, runner, workspace_of(env))
-                    gate = Gate(watchers, clock, deadline, config.poll_interval, runner.info, config.poll_strategy)
+                with runner.group(group_title(config, backends)):
+                    watches = [watch for backend in backends for watch in backend.start()]
+                    gate = Gate(watches, clock, deadline, config.poll_interval, runner.info, config.poll_strategy)
                     result = gate.run()
                 outcome = Outcome(result, exit_code_for(result, config.on_pending), gate.states)
             except ApiError as error:
@@ -115,25 +111,18 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
         states = gate.states if gate else []
         outcome = Outcome(Result.PENDING, cancelled.exit_code, states, cancelled=cancelled)
     outcome.elapsed = deadline.elapsed()
-    from offergate.github.reporting import report  # lazily: not needed before the first request
+    from offergate.github.reporting import RunSettings, report  # lazily: not needed before the first request
 
-    report(config, runner, outcome)
+    ending = Ending(config.timeout, config.on_pending)
+    settings = RunSettings(config.timeout, config.poll_interval, config.write_summary)
+    report(runner, outcome, [backend.present(ending) for backend in backends], settings)
     return outcome
 
 
-def group_title(config: Config) -> str:
-    watched = []
-    if config.offers is not None:
-        watched.append(
-            f"{plural(len(config.offers.offer_ids), 'offer')} of {config.offers.publisher_id} "
-            f"(until {config.offers.wait_until.value})"
-        )
-    if config.catalogs is not None:
-        ids = config.catalogs.catalog_ids
-        what = "every catalog" if ids is None else plural(len(ids), "catalog")
-        watched.append(f"{what} of store {config.catalogs.merchant_id}")
-    adaptive = " (adaptive)" if config.poll_strategy is PollStrategy.ADAPTIVE and config.offers is not None else ""
+def group_title(config: Config, backends: list[Backend]) -> str:
+    watched = " and ".join(backend.watched for backend in backends)
+    adaptive = config.poll_strategy is PollStrategy.ADAPTIVE and any(backend.adaptive for backend in backends)
     return (
-        f"Watching {' and '.join(watched)}, every {format_duration(config.poll_interval)}{adaptive}, "
+        f"Watching {watched}, every {format_duration(config.poll_interval)}{' (adaptive)' if adaptive else ''}, "
         f"timeout {format_duration(config.timeout)}"
     )

@@ -7,6 +7,7 @@ from offergate.core.clock import Deadline, VirtualClock
 from offergate.core.errors import ApiError
 from offergate.core.gate import Gate
 from offergate.core.verdict import Result, Verdict
+from offergate.core.watch import WatchState
 
 
 @dataclass
@@ -32,11 +33,16 @@ class Scripted:
     def state_line(self, observation: Any) -> str:
         return f"{observation[0]}{'-idle' if observation[1] else ''}"
 
+    def phase(self, observation: Any) -> None:
+        return None
+
 
 def run(watchers: list[Scripted], timeout: float, interval: float = 60) -> tuple[Gate, VirtualClock, list[str]]:
     vc = VirtualClock()
     log: list[str] = []
-    gate = Gate(list(watchers), vc.as_clock(), Deadline(vc.as_clock(), timeout), interval, log.append)
+    gate = Gate(
+        [WatchState(w) for w in watchers], vc.as_clock(), Deadline(vc.as_clock(), timeout), interval, log.append
+    )
     gate.run()
     return gate, vc, log
 

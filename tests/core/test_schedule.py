@@ -12,13 +12,15 @@ from offergate.core.schedule import (
     MAX_STRETCHED_WAIT,
     PollSchedule,
     PollStrategy,
+    StepPhase,
     adaptive_wait,
-    offer_phase,
     parse_estimate,
     stretch_cap,
 )
 from offergate.core.verdict import Result, Verdict
+from offergate.core.watch import WatchState
 from offergate.offers.cloud_partner_portal.model import OfferStatus, Step
+from offergate.offers.cloud_partner_portal.rules import offer_phase
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -118,44 +120,50 @@ def test_without_a_signoff_step_the_last_step_decides() -> None:
 
 def test_fixed_always_waits_the_interval() -> None:
     schedule = PollSchedule(PollStrategy.FIXED, 60)
-    schedule.observed(CERTIFYING, now=0)
+    schedule.observed(offer_phase(CERTIFYING), now=0)
     assert schedule.wait == 60
 
 
 def test_adaptive_counts_the_estimate_from_when_the_step_was_first_seen_in_progress() -> None:
     schedule = PollSchedule(PollStrategy.ADAPTIVE, 60)
-    schedule.observed(CERTIFYING, now=1000)
+    schedule.observed(offer_phase(CERTIFYING), now=1000)
     assert schedule.wait == 15 * MINUTE
-    schedule.observed(CERTIFYING, now=1000 + 3 * DAY - 20 * MINUTE)
+    schedule.observed(offer_phase(CERTIFYING), now=1000 + 3 * DAY - 20 * MINUTE)
     assert schedule.wait == 5 * MINUTE
-    schedule.observed(PROVISIONING, now=1000 + 3 * DAY)  # a new step: its own estimate starts now
+    schedule.observed(offer_phase(PROVISIONING), now=1000 + 3 * DAY)  # a new step: its own estimate starts now
     assert schedule.wait == 15 * MINUTE
-    schedule.observed(PACKAGING, now=1000 + 4 * DAY)
+    schedule.observed(offer_phase(PACKAGING), now=1000 + 4 * DAY)
     assert schedule.wait == 60
 
 
 def test_adaptive_falls_back_to_the_interval() -> None:
     schedule = PollSchedule(PollStrategy.ADAPTIVE, 60)
-    schedule.observed(CERTIFYING, now=0)
+    schedule.observed(offer_phase(CERTIFYING), now=0)
     schedule.failed()  # an error tried again at the next poll
     assert schedule.wait == 60
-    schedule.observed(publish("complete", "notStarted", "notStarted", "notStarted"), now=10)  # between steps
+    schedule.observed(
+        offer_phase(publish("complete", "notStarted", "notStarted", "notStarted")), now=10
+    )  # between steps
     assert schedule.wait == 60
     schedule.observed(
-        offer(step("x", "inProgress", "whenever"), step("publisher-signoff", "notStarted"), step("live", "notStarted")),
+        offer_phase(
+            offer(
+                step("x", "inProgress", "whenever"), step("publisher-signoff", "notStarted"), step("live", "notStarted")
+            )
+        ),
         now=20,
     )  # unreadable estimate
     assert schedule.wait == 60
-    schedule.observed(("a catalog", 3), now=30)  # not an offer
+    schedule.observed(None, now=30)  # not an offer: no steps
     assert schedule.wait == 60
 
 
 def test_a_blip_in_the_status_does_not_restart_the_steps_estimate() -> None:
     schedule = PollSchedule(PollStrategy.ADAPTIVE, 60)
-    schedule.observed(CERTIFYING, now=0)
-    schedule.observed(publish("complete", "Unknown", "notStarted", "notStarted"), now=900)
+    schedule.observed(offer_phase(CERTIFYING), now=0)
+    schedule.observed(offer_phase(publish("complete", "Unknown", "notStarted", "notStarted")), now=900)
     assert schedule.wait == 60
-    schedule.observed(CERTIFYING, now=3 * DAY - 8 * MINUTE)
+    schedule.observed(offer_phase(CERTIFYING), now=3 * DAY - 8 * MINUTE)
     assert schedule.wait == 2 * MINUTE
 
 
@@ -178,10 +186,20 @@ class Replay:
     def state_line(self, observation: object) -> str:
         return str(self.polls)
 
+    def phase(self, observation: object) -> StepPhase | None:
+        return offer_phase(observation) if isinstance(observation, OfferStatus) else None
+
 
 def gate_sleeps(strategy: PollStrategy, *watchers: Replay) -> list[float]:
     clock = VirtualClock()
-    gate = Gate(list(watchers), clock.as_clock(), Deadline(clock.as_clock(), HOUR), 60, lambda _: None, strategy)
+    gate = Gate(
+        [WatchState(w) for w in watchers],
+        clock.as_clock(),
+        Deadline(clock.as_clock(), HOUR),
+        60,
+        lambda _: None,
+        strategy,
+    )
     gate.run()
     return clock.sleeps
 

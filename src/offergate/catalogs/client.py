@@ -1,14 +1,8 @@
-"""Content API client (catalog list and status) and the catalog watcher built on it."""
+"""The Content API calls: a store's catalog list and a catalog's review status."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
@@ -22,14 +16,9 @@ from offergate.catalogs.model import (
     parse_status_json,
     parse_status_xml,
 )
-from offergate.catalogs.report.download import ReportUrlExpired, download_report
-from offergate.catalogs.report.reader import ReportError, read_report
-from offergate.catalogs.rules import CatalogObservation, CatalogRules, catalog_verdict
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
-from offergate.core.clock import Clock, Deadline
+from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.core.verdict import Verdict
-from offergate.core.wording import plural
 from offergate.transport import http
 from offergate.transport.authorized import authorized_get, json_document
 from offergate.transport.tokens import TokenProvider
@@ -42,7 +31,6 @@ HINTS = {
     ),
     404: "unknown store or catalog, or no review status yet: check merchant-id and catalog-id",
 }
-REPORT_INTERVAL = 3600.0
 MAX_LISTED = 20
 STATUS_MAX_BODY = 1024 * 1024  # a status answer is a few hundred bytes; anything this big is refused unread
 
@@ -130,121 +118,3 @@ def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[s
             hint=f"the catalogs of this store: {have or 'none'}. Check catalog-id",
         )
     return [known[c.lower()] for c in settings.catalog_ids]
-
-
-def report_secrets(url: str) -> list[str]:
-    """The report URL and its query values (the `token=`), to mask before anything is printed."""
-    return [url, *(value for _, value in parse_qsl(urlsplit(url).query) if len(value) >= 4)]
-
-
-@dataclass
-class CatalogWatcher:
-    """Watches one catalog's review status and reads its rejection report when rejections appear."""
-
-    client: CatalogClient
-    download_session: requests.Session
-    settings: CatalogSettings
-    catalog_id: str
-    clock: Clock
-    deadline: Deadline
-    report_dir: Path
-    on_secret: Callable[[str], None]
-    _report: tuple[int, float, CatalogObservation] | None = field(default=None, init=False)
-    _had_status: bool = field(default=False, init=False)
-
-    @property
-    def key(self) -> str:
-        return f"{self.settings.merchant_id}/{self.catalog_id}"
-
-    @property
-    def rules(self) -> CatalogRules:
-        return CatalogRules(self.settings.max_rejections, self.settings.ignore_warnings, self.settings.expected_offers)
-
-    def observe(self) -> CatalogObservation:
-        """The catalog's status and, when it has rejections, its report.
-
-        A 404 before any status is "no review status yet" (pending). A 404 after a status was
-        seen is not retried: the catalog was deleted (or the store changed), so it is an error.
-        """
-        try:
-            status = self.client.status(self.catalog_id)
-        except ApiError as error:
-            if error.status != 404:
-                raise
-            if self._had_status:
-                raise error.reworded(
-                    hint=(
-                        f"catalog '{self.catalog_id}' had a review status earlier in this wait and now has none: "
-                        "it may have been deleted; check catalog-id and merchant-id"
-                    )
-                ) from None
-            return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True)
-        self._had_status = True
-        if status.rejected == 0 or not status.report_url:
-            return CatalogObservation(status)
-        cached = self._report
-        now = self.clock.monotonic()
-        if cached and cached[0] == status.rejected and now - cached[1] < REPORT_INTERVAL:
-            return CatalogObservation(status, cached[2].digest, cached[2].report_problem)
-        observation = self._read_report(status)
-        self._report = (status.rejected, now, observation)
-        return observation
-
-    def _read_report(self, status: CatalogStatus) -> CatalogObservation:
-        try:
-            try:
-                path = self._download(status)
-            except ReportUrlExpired:
-                status = self.client.status(self.catalog_id)
-                if not status.report_url:
-                    return CatalogObservation(status, None, "the report URL expired and no fresh one was given")
-                path = self._download(status)
-        except ApiError as error:
-            return CatalogObservation(status, None, f"the report could not be downloaded: {error.describe()}")
-        try:
-            self.report_dir.mkdir(parents=True, exist_ok=True)
-            digest = read_report(
-                path,
-                max_items=self.settings.max_table_rows,
-                ignore_warnings=self.settings.ignore_warnings,
-                csv_out=self.report_dir / f"{self.catalog_id}.csv",
-                json_out=self.report_dir / f"{self.catalog_id}.json",
-            )
-        except ReportError as error:
-            return CatalogObservation(status, None, f"the report could not be read: {error}")
-        except OSError as error:
-            return CatalogObservation(status, None, f"the report files could not be written: {error.strerror}")
-        finally:
-            path.unlink(missing_ok=True)
-        return CatalogObservation(status, digest)
-
-    def _download(self, status: CatalogStatus) -> Path:
-        assert status.report_url
-        for secret in report_secrets(status.report_url):
-            self.on_secret(secret)
-        handle, name = tempfile.mkstemp(prefix="offergate-report-", suffix=".zip")
-        os.close(handle)
-        path = Path(name)
-        try:
-            download_report(self.download_session, status.report_url, path, deadline=self.deadline)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
-
-    def judge(self, observation: Any) -> Verdict:
-        assert isinstance(observation, CatalogObservation)
-        return catalog_verdict(observation, self.rules)
-
-    def state_line(self, observation: Any) -> str:
-        assert isinstance(observation, CatalogObservation)
-        if observation.no_status_yet:
-            return "catalog has no review status yet (404)"
-        status = observation.status
-        line = f"catalog {status.published} published, {status.rejected} rejected"
-        if observation.digest is not None:
-            digest = observation.digest
-            line += f" ({plural(digest.errors, 'error')}, {plural(digest.warnings, 'warning')} in the report)"
-        if observation.report_problem:
-            line += "; report unreadable"
-        return line

@@ -44,10 +44,12 @@ class ApiError(OffergateError):
     `code` and `api_message` are the API's own error code and message when it gave them,
     `hint` says what the user can do, `transient` is True when a later attempt may succeed
     (429, 5xx, connection errors), `activity_id` is a request id to quote to support.
+    `hostile` marks an answer refused as an attack (XML with a DTD or entities): never retried.
     Every string here must already be free of secrets (URLs redacted).
     """
 
     exit_code = ExitCode.API_ERROR
+    hostile: bool = False
 
     def __init__(
         self,

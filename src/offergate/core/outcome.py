@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from offergate.core.errors import ApiError, Cancelled, ExitCode
-from offergate.core.gate import WatchState
 from offergate.core.verdict import Result
+from offergate.core.watch import Watch
 
 
 class OnPending(str, Enum):
@@ -32,7 +32,7 @@ def exit_code_for(result: Result, on_pending: OnPending) -> ExitCode:
 class Outcome:
     result: Result
     exit_code: ExitCode
-    states: list[WatchState] = field(default_factory=list)
+    states: list[Watch] = field(default_factory=list)
     setup_error: ApiError | None = None
     cancelled: Cancelled | None = None
     elapsed: float = 0.0

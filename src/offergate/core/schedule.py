@@ -14,7 +14,8 @@ over, waits longer:
 
 So a verdict that comes at the end of a deciding step (sign-off, live) is noticed as quickly as
 with `fixed`; a step that fails while its estimated time is far from over is noticed at most the
-cap (15 min) after it happens. Watchers other than offers (catalogs) always get `poll-interval`.
+cap (15 min) after it happens. A watcher whose things have no steps (catalogs: its `phase` is None)
+always gets `poll-interval`.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-
-from offergate.offers.cloud_partner_portal.model import OfferStatus, norm
-from offergate.offers.cloud_partner_portal.rules import is_signoff_step
 
 
 class PollStrategy(str, Enum):
@@ -34,7 +32,6 @@ class PollStrategy(str, Enum):
 
 MAX_STRETCHED_WAIT = 15 * 60.0  # the cap: max(poll-interval, this)
 STRETCH_SHARE = 4  # wait at most a quarter of the estimated time left in the step
-IN_PROGRESS = {"inprogress", "running"}
 
 _UNIT_SECONDS = {
     "second": 1.0,
@@ -103,22 +100,6 @@ class StepPhase:
     deciding: bool
 
 
-def offer_phase(observed: OfferStatus) -> StepPhase | None:
-    """The current step (the first one not complete), or None when every step is complete."""
-    steps = observed.steps
-    index = next((i for i, s in enumerate(steps) if norm(s.status) not in ("complete", "completed")), None)
-    if index is None:
-        return None
-    step = steps[index]
-    signoff = next((i for i, s in enumerate(steps) if is_signoff_step(s)), len(steps))
-    return StepPhase(
-        key=f"{index}:{step.id or step.name}",
-        estimate=parse_estimate(step.estimated_time),
-        in_progress=norm(step.status) in IN_PROGRESS,
-        deciding=index >= signoff - 1,
-    )
-
-
 @dataclass
 class PollSchedule:
     """One watcher's next wait. Tell it every observation (or error) as it comes."""
@@ -132,9 +113,8 @@ class PollSchedule:
     def __post_init__(self) -> None:
         self.wait = self.interval
 
-    def observed(self, observation: object, now: float) -> None:
-        """After a good observation at monotonic time `now`."""
-        phase = offer_phase(observation) if isinstance(observation, OfferStatus) else None
+    def observed(self, phase: StepPhase | None, now: float) -> None:
+        """After a good observation at monotonic time `now`, with the watched thing's current step."""
         if phase is None:
             self._step = None
             self.wait = self.interval

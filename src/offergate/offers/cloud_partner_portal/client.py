@@ -1,16 +1,13 @@
-"""Cloud Partner Portal client and the offer watcher built on it."""
+"""The Cloud Partner Portal API calls: the publisher's offer list and an offer's status."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.core.verdict import Verdict
 from offergate.offers.cloud_partner_portal.model import (
     SERVICE,
     OfferStatus,
@@ -18,8 +15,7 @@ from offergate.offers.cloud_partner_portal.model import (
     parse_offer_list,
     parse_status,
 )
-from offergate.offers.cloud_partner_portal.rules import offer_verdict
-from offergate.offers.settings import OfferSettings, WaitUntil
+from offergate.offers.settings import OfferSettings
 from offergate.transport.authorized import authorized_get, json_document
 from offergate.transport.tokens import TokenProvider
 
@@ -83,47 +79,3 @@ def check_offer_ids(client: OfferClient, settings: OfferSettings) -> dict[str, O
             hint=f"the offers this publisher has: {have}. Check offer-id",
         )
     return {o: known[o.lower()] for o in settings.offer_ids}
-
-
-@dataclass
-class OfferWatcher:
-    """Watches one offer's publishing status."""
-
-    client: OfferClient
-    publisher_id: str
-    offer_id: str
-    wait_until: WaitUntil
-    display_text: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.publisher_id}/{self.offer_id}"
-
-    def observe(self) -> OfferStatus:
-        """The offer's status. A 404 is not retried: the offer was in the publisher's list when
-        the wait began, so it was deleted or moved (or access changed), and waiting cannot help."""
-        try:
-            return self.client.status(self.offer_id)
-        except ApiError as error:
-            if error.status != 404:
-                raise
-            raise error.reworded(
-                hint=(
-                    f"offer '{self.offer_id}' was in the offer list of publisher '{self.publisher_id}' when "
-                    "the wait began: it may have been deleted; check offer-id and publisher-id"
-                )
-            ) from None
-
-    def judge(self, observation: Any) -> Verdict:
-        assert isinstance(observation, OfferStatus)
-        return offer_verdict(observation, self.wait_until)
-
-    def state_line(self, observation: Any) -> str:
-        assert isinstance(observation, OfferStatus)
-        step = observation.current_step()
-        line = f"offer {observation.status}"
-        if step is not None:
-            line += f"; step '{step.label}' {step.status}"
-            if step.progress is not None:
-                line += f" {step.progress}%"
-        return line

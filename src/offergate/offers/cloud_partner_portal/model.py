@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from offergate.core.errors import ApiError
+from offergate.core.wording import norm
 
 SERVICE = "Cloud Partner Portal"
-
-
-def norm(value: str) -> str:
-    """Case-, space-, hyphen- and underscore-insensitive form of a status or step name."""
-    return re.sub(r"[\s_-]+", "", value).lower()
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from offergate.core.schedule import StepPhase, parse_estimate
 from offergate.core.verdict import Result, Verdict
-from offergate.offers.cloud_partner_portal.model import OfferStatus, Step, norm
+from offergate.core.wording import norm
+from offergate.offers.cloud_partner_portal.model import OfferStatus, Step
 from offergate.offers.settings import WaitUntil
 
 SIGNOFF_STEP = "publishersignoff"
@@ -59,3 +61,22 @@ def offer_verdict(observed: OfferStatus, wait_until: WaitUntil) -> Verdict:
 
 def _first_failed_step(observed: OfferStatus) -> Step | None:
     return next((s for s in observed.steps if norm(s.status) in FAILED_STEP), None)
+
+
+IN_PROGRESS = {"inprogress", "running"}
+
+
+def offer_phase(observed: OfferStatus) -> StepPhase | None:
+    """The current step (the first one not complete), or None when every step is complete."""
+    steps = observed.steps
+    index = next((i for i, s in enumerate(steps) if norm(s.status) not in ("complete", "completed")), None)
+    if index is None:
+        return None
+    step = steps[index]
+    signoff = next((i for i, s in enumerate(steps) if is_signoff_step(s)), len(steps))
+    return StepPhase(
+        key=f"{index}:{step.id or step.name}",
+        estimate=parse_estimate(step.estimated_time),
+        in_progress=norm(step.status) in IN_PROGRESS,
+        deciding=index >= signoff - 1,
+    )
