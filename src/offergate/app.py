@@ -20,8 +20,8 @@ from offergate.core.wording import plural
 from offergate.github.runner import Runner
 from offergate.offers.cloud_partner_portal.client import OfferClient, OfferWatcher, check_offer_ids
 from offergate.offers.settings import OfferSettings
-from offergate.transport import http
 from offergate.transport.credentials import ads_token_provider, azure_token_provider
+from offergate.transport.session import make_session
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
@@ -36,11 +36,11 @@ def offer_watchers(settings: OfferSettings, clock: Clock, deadline: Deadline, ru
     auth = azure_token_provider(
         settings.credentials,
         scope=CLOUD_PARTNER_SCOPE,
-        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
         clock=clock,
         on_token=runner.mask,
     )
-    session = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
+    session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
     client = OfferClient(session, auth, settings, deadline)
     known = check_offer_ids(client, settings)
     return [
@@ -60,15 +60,15 @@ def catalog_watchers(
     auth = ads_token_provider(
         settings.credentials,
         scope=ADS_SCOPE,
-        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
         clock=clock,
         on_token=runner.mask,
     )
-    session = http.make_session(
+    session = make_session(
         clock=clock, deadline=deadline, user_agent=USER_AGENT, credential_headers=CONTENT_API_CREDENTIALS
     )
     client = CatalogClient(session, auth, settings, deadline)
-    downloads = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
+    downloads = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
     return [
         CatalogWatcher(
             client=client,

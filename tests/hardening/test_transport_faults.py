@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from offergate.transport import http
+from offergate.transport import send as send_module
 from tests.conftest import Harness, Run
 
 STATUS = r"/status$"
@@ -84,9 +84,9 @@ def blackhole() -> Iterator[int]:
 @pytest.fixture
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real-time limits small enough for tests: connect 0.1 s, each read 0.15 s, a whole body 0.4 s."""
-    monkeypatch.setattr(http, "CONNECT_TIMEOUT", 0.1)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.15)
-    monkeypatch.setattr(http, "BODY_TIME_LIMIT", 0.4)
+    monkeypatch.setattr(send_module, "CONNECT_TIMEOUT", 0.1)
+    monkeypatch.setattr(send_module, "READ_TIMEOUT", 0.15)
+    monkeypatch.setattr(send_module, "BODY_TIME_LIMIT", 0.4)
 
 
 # --------------------------------------------------------------------------- 1. Retry-After

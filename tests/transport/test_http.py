@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 import requests
-from urllib3.exceptions import InvalidHeader
+from urllib3.exceptions import ConnectTimeoutError, InvalidHeader
 from urllib3.util.retry import Retry
 
 from offergate.core.clock import Deadline, VirtualClock
 from offergate.core.errors import ApiError
-from offergate.transport import http
+from offergate.transport import send as send_module
+from offergate.transport.answers import error_from_response, json_from_response
+from offergate.transport.failures import SlowBody
+from offergate.transport.redaction import redact_url
+from offergate.transport.retry import GaveUp, RetryPolicy, retry_after_seconds
+from offergate.transport.send import body_time_limit, iter_body, send
+from offergate.transport.session import CredentialSession, make_session
 from tests.transport.conftest import Loopback, Reply
 
 SERVICE = "test API"
@@ -22,11 +28,11 @@ SECRET = "s3cr3t-query-value"
 
 
 def session_for(vclock: VirtualClock, deadline: Deadline | None = None, **kw: Any) -> requests.Session:
-    return http.make_session(clock=vclock.as_clock(), deadline=deadline, user_agent="offergate/test", **kw)
+    return make_session(clock=vclock.as_clock(), deadline=deadline, user_agent="offergate/test", **kw)
 
 
 def get(session: requests.Session, url: str, **kw: Any) -> requests.Response:
-    return http.send(session, "GET", url, service=SERVICE, **kw)
+    return send(session, "GET", url, service=SERVICE, **kw)
 
 
 def closed_port() -> int:
@@ -46,7 +52,7 @@ def all_text(error: ApiError) -> str:
 def test_default_headers_and_success(loopback: Loopback, vclock: VirtualClock) -> None:
     loopback.queue(Reply(body=b'{"ok": true}'))
     response = get(session_for(vclock), loopback.url + "/x", params={"api-version": "1"})
-    assert http.json_from_response(response, SERVICE) == {"ok": True}
+    assert json_from_response(response, SERVICE) == {"ok": True}
     seen = loopback.seen[0]
     assert seen.headers["User-Agent"] == "offergate/test"
     assert seen.headers["Accept"] == "application/json"
@@ -74,7 +80,7 @@ def test_retries_exhausted_returns_last_answer_with_attempts(loopback: Loopback,
     assert response.status_code == 503
     assert len(loopback.seen) == 5
     assert vclock.sleeps == [0.5, 1.0, 2.0, 4.0]
-    error = http.error_from_response(response, SERVICE)
+    error = error_from_response(response, SERVICE)
     assert error.status == 503 and error.transient
     assert "after 5 attempts" in error.summary
     assert error.code == "ServiceUnavailable" and error.api_message == "busy"
@@ -89,7 +95,7 @@ def test_4xx_not_retried(loopback: Loopback, vclock: VirtualClock) -> None:
 
 def test_post_not_retried_on_5xx(loopback: Loopback, vclock: VirtualClock) -> None:
     loopback.route = lambda seen: Reply(503, b"{}")
-    response = http.send(session_for(vclock), "POST", loopback.url, service=SERVICE, data={"a": "b"})
+    response = send(session_for(vclock), "POST", loopback.url, service=SERVICE, data={"a": "b"})
     assert response.status_code == 503
     assert len(loopback.seen) == 1 and vclock.sleeps == []
 
@@ -170,11 +176,11 @@ def test_invalid_retry_after_ignored_falls_back_to_backoff(
     ],
 )
 def test_retry_after_parsing(value: str, expected: float | None) -> None:
-    assert http.retry_after_seconds(value, "Wed, 21 Oct 2015 07:28:00 GMT") == expected
+    assert retry_after_seconds(value, "Wed, 21 Oct 2015 07:28:00 GMT") == expected
 
 
 def test_what_urllib3_does_with_bad_retry_after_values() -> None:
-    """The behaviour DeadlineRetry replaces: urllib3 raises (the call would fail) or caps at 6 h."""
+    """Why `retry_after_seconds` parses Retry-After itself: urllib3 raises (the call would fail) or caps at 6 h."""
     plain = Retry()
     for value in ("-5", "١", "1.5", "garbage"):
         with pytest.raises(InvalidHeader):
@@ -185,17 +191,20 @@ def test_what_urllib3_does_with_bad_retry_after_values() -> None:
     assert plain.get_backoff_time() == 0
 
 
-def test_deadline_retry_survives_new_and_increment(vclock: VirtualClock) -> None:
+def test_retry_policy_sleeps_on_its_clock_with_its_backoff(vclock: VirtualClock) -> None:
     clock = vclock.as_clock()
-    deadline = Deadline(clock, 100)
-    retry = http.DeadlineRetry(total=3, backoff_factor=2, clock=clock, deadline=deadline, retry_after_cap=10)
-    copy = retry.new(total=1)
-    assert isinstance(copy, http.DeadlineRetry)
-    assert (copy.clock, copy.deadline, copy.retry_after_cap) == (clock, deadline, 10)
-    after = retry.increment("GET", "/x", error=ConnectionResetError())
-    assert isinstance(after, http.DeadlineRetry) and after.deadline is deadline
-    after.sleep()
-    assert vclock.sleeps == [2.0]
+    policy = RetryPolicy(clock=clock, deadline=Deadline(clock, 100), retries=3, backoff_factor=2, retry_after_cap=10)
+    assert [policy.backoff(n) for n in (0, 1, 2, 3)] == [0.0, 2.0, 4.0, 8.0]
+    calls: list[int] = []
+
+    def refused() -> requests.Response:
+        calls.append(1)
+        raise requests.ConnectionError(ConnectTimeoutError())
+
+    with pytest.raises(GaveUp) as caught:
+        policy.run("GET http://x/", refused, method="GET")
+    assert caught.value.attempts == 4 and caught.value.reason is None
+    assert len(calls) == 4 and vclock.sleeps == [2.0, 4.0, 8.0]
 
 
 def test_connection_refused_retried_for_get_and_post(vclock: VirtualClock) -> None:
@@ -203,7 +212,7 @@ def test_connection_refused_retried_for_get_and_post(vclock: VirtualClock) -> No
     for method in ("GET", "POST"):
         vclock.sleeps.clear()
         with pytest.raises(ApiError) as caught:
-            http.send(session_for(vclock), method, url, service=SERVICE, data={"client_secret": SECRET})
+            send(session_for(vclock), method, url, service=SERVICE, data={"client_secret": SECRET})
         error = caught.value
         assert error.status is None and error.transient
         assert f"{method} http://127.0.0.1" in error.summary
@@ -227,7 +236,7 @@ def test_read_timeout_retried_for_get_not_for_post(loopback: Loopback, vclock: V
     assert "after 2 attempts" in caught.value.summary
     assert len(loopback.seen) == 2
     with pytest.raises(ApiError) as caught:
-        http.send(session_for(vclock, retries=1), "POST", loopback.url, service=SERVICE, timeout=0.2, data={"a": "b"})
+        send(session_for(vclock, retries=1), "POST", loopback.url, service=SERVICE, timeout=0.2, data={"a": "b"})
     assert len(loopback.seen) == 3
     assert "no answer within 0.2 s" in caught.value.summary
 
@@ -252,11 +261,11 @@ def test_timeouts_follow_the_deadline(vclock: VirtualClock) -> None:
     clock = vclock.as_clock()
     for remaining, expected in ((3600, (10.0, 30.0)), (5, (5.0, 5.0)), (0, (1.0, 1.0))):
         with pytest.raises(ApiError) as caught:
-            http.send(Capture(), "GET", "http://x/", service=SERVICE, deadline=Deadline(clock, remaining))
+            send(Capture(), "GET", "http://x/", service=SERVICE, deadline=Deadline(clock, remaining))
         assert captured["timeout"] == expected
         assert SECRET not in all_text(caught.value)
     with pytest.raises(ApiError):
-        http.send(Capture(), "GET", "http://x/", service=SERVICE, timeout=12)
+        send(Capture(), "GET", "http://x/", service=SERVICE, timeout=12)
     assert captured["timeout"] == (10.0, 12)
 
 
@@ -283,7 +292,7 @@ def test_no_secret_in_error_answers_that_echo_it(loopback: Loopback, vclock: Vir
     echo = f'{{"error":{{"code":"Forbidden","message":"token {SECRET} and key k-{SECRET[:6]}-bearer-abcdef"}}}}'
     loopback.queue(Reply(403, echo.encode()))
     response = get(session_for(vclock), loopback.url + f"/x?token={SECRET}", headers={"Authorization": "Bearer abcdef"})
-    error = http.error_from_response(response, SERVICE)
+    error = error_from_response(response, SERVICE)
     assert SECRET not in all_text(error) and "abcdef" not in all_text(error)
     assert "token=***" in error.summary and error.code == "Forbidden"
 
@@ -301,7 +310,7 @@ def test_no_secret_in_error_answers_that_echo_it(loopback: Loopback, vclock: Vir
     ],
 )
 def test_redact_url(url: str, expected: str) -> None:
-    assert http.redact_url(url) == expected
+    assert redact_url(url) == expected
 
 
 # --------------------------------------------------------------------------- redirects
@@ -353,7 +362,7 @@ def test_redirect_with_a_body_to_another_origin_is_refused(
 ) -> None:
     loopback.queue(Reply(307, b"", headers={"Location": other_loopback.url + "/steal"}))
     with pytest.raises(ApiError) as caught:
-        http.send(session_for(vclock), "POST", loopback.url, service=SERVICE, data={"client_secret": SECRET})
+        send(session_for(vclock), "POST", loopback.url, service=SERVICE, data={"client_secret": SECRET})
     assert "redirect" in caught.value.summary and SECRET not in all_text(caught.value)
     assert other_loopback.seen == []
 
@@ -371,8 +380,8 @@ def test_redirect_with_a_body_to_another_origin_is_refused(
     ],
 )
 def test_should_strip_auth(old: str, new: str, strip: bool) -> None:
-    session = http.make_session(clock=VirtualClock().as_clock(), deadline=None, user_agent="t")
-    assert isinstance(session, http.CredentialSession)
+    session = make_session(clock=VirtualClock().as_clock(), deadline=None, user_agent="t")
+    assert isinstance(session, CredentialSession)
     assert session.should_strip_auth(old, new) is strip
 
 
@@ -389,7 +398,7 @@ def test_too_many_redirects(loopback: Loopback, vclock: VirtualClock) -> None:
 def error_for(loopback: Loopback, vclock: VirtualClock, reply: Reply, hint: str | None = None) -> ApiError:
     loopback.queue(reply)
     response = get(session_for(vclock, retries=0), loopback.url + "/api/publishers/contoso/offers/x/status")
-    return http.error_from_response(response, SERVICE, hint)
+    return error_from_response(response, SERVICE, hint)
 
 
 def test_azure_json_error(loopback: Loopback, vclock: VirtualClock) -> None:
@@ -459,8 +468,8 @@ def test_plain_text_error_is_one_bounded_line(loopback: Loopback, vclock: Virtua
 
 def test_error_body_read_is_bounded(loopback: Loopback, vclock: VirtualClock) -> None:
     loopback.queue(Reply(500, b"y" * (1024 * 1024), content_type="text/plain"))
-    response = http.send(session_for(vclock, retries=0), "GET", loopback.url, service=SERVICE, stream=True)
-    error = http.error_from_response(response, SERVICE)
+    response = send(session_for(vclock, retries=0), "GET", loopback.url, service=SERVICE, stream=True)
+    error = error_from_response(response, SERVICE)
     assert error.api_message == "y" * 199 + "…"
 
 
@@ -479,7 +488,7 @@ def test_default_hints(loopback: Loopback, vclock: VirtualClock, status: int, wo
 
 def json_of(loopback: Loopback, vclock: VirtualClock, reply: Reply, **kw: Any) -> Any:
     loopback.queue(reply)
-    return http.json_from_response(get(session_for(vclock), loopback.url + "/doc"), SERVICE, **kw)
+    return json_from_response(get(session_for(vclock), loopback.url + "/doc"), SERVICE, **kw)
 
 
 @pytest.mark.parametrize(
@@ -543,7 +552,7 @@ def test_body_dripped_is_bounded_as_a_whole(
     loopback: Loopback, vclock: VirtualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One byte every 20 ms never trips the 1 s per-read timeout; the whole body has 0.3 s."""
-    monkeypatch.setattr(http, "BODY_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(send_module, "BODY_TIME_LIMIT", 0.3)
     loopback.queue(Reply(body=b"[" + b"1," * 200 + b"1]", drip=0.02))
     started = time.monotonic()
     with pytest.raises(ApiError) as caught:
@@ -561,24 +570,24 @@ def test_streamed_body_bounded_with_iter_body(loopback: Loopback, vclock: Virtua
     loopback.queue(Reply(body=b"z" * 500, drip=0.01))
     response = get(session_for(vclock), loopback.url, stream=True)
     started = time.monotonic()
-    with pytest.raises(http.SlowBody):
-        b"".join(http.iter_body(response, 1024, 0.2))
+    with pytest.raises(SlowBody):
+        b"".join(iter_body(response, 1024, 0.2))
     assert time.monotonic() - started < 1.0
 
 
 def test_body_time_limit_follows_the_deadline(vclock: VirtualClock) -> None:
     clock = vclock.as_clock()
-    assert http.body_time_limit(None) == http.BODY_TIME_LIMIT
-    assert http.body_time_limit(Deadline(clock, 3600)) == http.BODY_TIME_LIMIT
-    assert http.body_time_limit(Deadline(clock, 30)) == 30.0
-    assert http.body_time_limit(Deadline(clock, 0)) == 1.0
-    assert http.body_time_limit(Deadline(clock, 3600), 900.0) == 900.0
+    assert body_time_limit(None) == send_module.BODY_TIME_LIMIT
+    assert body_time_limit(Deadline(clock, 3600)) == send_module.BODY_TIME_LIMIT
+    assert body_time_limit(Deadline(clock, 30)) == 30.0
+    assert body_time_limit(Deadline(clock, 0)) == 1.0
+    assert body_time_limit(Deadline(clock, 3600), 900.0) == 900.0
 
 
 def test_retry_after_shown_in_the_error(loopback: Loopback, vclock: VirtualClock) -> None:
     loopback.route = lambda seen: Reply(429, headers={"Retry-After": "120"})
     response = get(session_for(vclock, Deadline(vclock.as_clock(), 60)), loopback.url)
-    assert "asking to retry after 120 s" in http.error_from_response(response, SERVICE).summary
+    assert "asking to retry after 120 s" in error_from_response(response, SERVICE).summary
 
 
 def test_netrc_credentials_are_never_sent(

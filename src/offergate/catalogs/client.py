@@ -30,8 +30,8 @@ from offergate.core.clock import Clock, Deadline
 from offergate.core.errors import ApiError
 from offergate.core.verdict import Verdict
 from offergate.core.wording import plural
-from offergate.transport import http
 from offergate.transport.authorized import authorized_get, json_document
+from offergate.transport.send import MAX_BODY
 from offergate.transport.tokens import TokenProvider
 
 HINTS = {
@@ -61,7 +61,7 @@ class CatalogClient:
         self._xml = settings.content_format is ContentFormat.XML
 
     def list_catalogs(self) -> list[CatalogInfo]:
-        response = self._get(self._base, http.MAX_BODY)
+        response = self._get(self._base, MAX_BODY)
         if self._xml:
             return parse_catalogs_xml(response.content, response.status_code, _content_type(response))
         return parse_catalogs_json(json_document(response, SERVICE), response.status_code)
