@@ -22,12 +22,12 @@ MAX_REDIRECTS = 10  # what a session follows at most
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (requests.RequestException, u3.HTTPError, OSError)
 
 NETWORK = "check the URL and the runner's network"
-REFUSED = "nothing accepted the connection: check the URL's host and port, and that the service is up"
+REFUSED = "check the URL's host and port, and that the service is up"
 UNRESOLVED = "check the host name in the URL, and the runner's DNS"
-TLS = "check that the URL's scheme and port are right (https to a plain http port fails this way)"
+TLS = "check the URL's scheme and port: https to a port that speaks plain http fails this way"
 CONNECT_SLOW = "check the URL's host and port, and that the runner's network or firewall lets the connection through"
-ANSWER_SLOW = "the service did not answer in time: check the URL, and try again later if the service is busy"
-PROXY = "check the proxy setting (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and that the proxy is up"
+ANSWER_SLOW = "check the URL and the runner's network; if they are right, the service is slow: try again later"
+PROXY = "check the proxy setting (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and that the proxy{at} is up"
 
 
 class UnsafeRedirect(requests.RequestException):
@@ -79,7 +79,7 @@ def what_failed(exc: BaseException, connect: float, read: float, proxy: str | No
     chain = list(causes(exc))
     if proxy is not None and _first(chain, u3.ProxyError, requests.exceptions.ProxyError) is not None:
         inner, _, _ = _what_failed(chain, connect, read)
-        return f"the proxy {proxy} could not be used ({inner})", True, f"{PROXY} at {proxy}"
+        return f"the proxy {proxy} could not be used ({inner})", True, PROXY.format(at=f" at {proxy}")
     return _what_failed(chain, connect, read)
 
 
@@ -104,7 +104,7 @@ def _what_failed(chain: list[BaseException], connect: float, read: float) -> tup
     if _first(chain, ConnectionRefusedError) is not None or _errno(chain, errno.ECONNREFUSED):
         return "the connection was refused", True, REFUSED
     if _first(chain, u3.ProxyError, requests.exceptions.ProxyError) is not None:
-        return "the proxy failed", True, PROXY
+        return "the proxy failed", True, PROXY.format(at="")
     if _first(chain, requests.ConnectTimeout) is not None or any(
         isinstance(e, u3.ConnectTimeoutError) and not isinstance(e, u3.NewConnectionError) for e in chain
     ):
