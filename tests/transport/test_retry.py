@@ -254,6 +254,19 @@ def test_debug_line_says_why_a_busy_answer_is_not_retried(loopback: Loopback, vc
     ]
 
 
+def test_debug_line_says_why_a_failed_connection_is_not_retried(vclock: VirtualClock) -> None:
+    lines: list[str] = []
+    url = f"http://127.0.0.1:{closed_port()}/"
+    with pytest.raises(ApiError):
+        get(session_for(vclock, Deadline(vclock.as_clock(), 1), debug=lines.append), url)
+    assert lines == [
+        f"GET {url}: attempt 1: the connection was refused",
+        f"GET {url}: waiting 1 s before attempt 2",
+        f"GET {url}: attempt 2: the connection was refused",
+        f"GET {url}: not retried: the deadline has passed",
+    ]
+
+
 def test_no_debug_sink_no_lines(loopback: Loopback, vclock: VirtualClock, capsys: pytest.CaptureFixture[str]) -> None:
     loopback.queue(Reply(503), Reply(200))
     assert get(session_for(vclock), loopback.url).status_code == 200

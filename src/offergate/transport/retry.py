@@ -116,6 +116,7 @@ class RetryPolicy:
 
         Returns the last answer (whatever its status); raises `GaveUp` with the last error."""
         deadlines = [d for d in (self.deadline, deadline) if d is not None]
+        method = method.upper()
         number = 1
         while True:
             try:
@@ -127,6 +128,7 @@ class RetryPolicy:
                     raise GaveUp(exc, number, None) from exc
                 wait, stop = self._plan(number, None, deadlines)
                 if stop is not None:
+                    self._say(f"{call}: not retried: {stop}")
                     raise GaveUp(exc, number, stop) from exc
             else:
                 self._say(f"{call}: attempt {number}: HTTP {response.status_code}")
