@@ -21,8 +21,8 @@ from offergate.github.runner import Runner
 from offergate.offers.cloud_partner_portal.backend import CloudPartnerPortalOffers
 from offergate.offers.cloud_partner_portal.client import OfferClient
 from offergate.offers.settings import OfferSettings
-from offergate.transport import http
 from offergate.transport.credentials import ads_token_provider, azure_token_provider
+from offergate.transport.session import make_session
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
@@ -36,11 +36,11 @@ def offer_backend(settings: OfferSettings, clock: Clock, deadline: Deadline, run
     auth = azure_token_provider(
         settings.credentials,
         scope=CLOUD_PARTNER_SCOPE,
-        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
         clock=clock,
         on_token=runner.mask,
     )
-    session = http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT)
+    session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug)
     return CloudPartnerPortalOffers(OfferClient(session, auth, settings, deadline), settings)
 
 
@@ -55,17 +55,21 @@ def catalog_backend(
     auth = ads_token_provider(
         settings.credentials,
         scope=ADS_SCOPE,
-        session=lambda: http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
         clock=clock,
         on_token=runner.mask,
     )
-    session = http.make_session(
-        clock=clock, deadline=deadline, user_agent=USER_AGENT, credential_headers=CONTENT_API_CREDENTIALS
+    session = make_session(
+        clock=clock,
+        deadline=deadline,
+        user_agent=USER_AGENT,
+        credential_headers=CONTENT_API_CREDENTIALS,
+        debug=runner.debug,
     )
     return ContentApiCatalogs(
         CatalogClient(session, auth, settings, deadline),
         settings,
-        download_session=http.make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT),
+        download_session=make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
         clock=clock,
         deadline=deadline,
         workspace=workspace,

@@ -2,21 +2,23 @@
 loopback, with broken Retry-After values, 5xx and 429 storms, and broken connections.
 
 Every verdict is clear: no hang, no traceback, exit 4 with the last error shown when the API
-cannot be used. Sleeps are on the virtual clock; the few real waits (timeouts) are made small.
+cannot be used, and each kind of failure (refused, DNS, TLS, timeouts, a dead proxy) says what
+to check. Sleeps are on the virtual clock; the few real waits (timeouts) are made small.
 
-Cases covered at the unit level in tests/transport/test_http.py (not repeated here):
+Cases covered at the unit level in tests/transport/ (test_retry.py, test_send.py, test_session.py,
+test_failures.py; not repeated here):
   1. Retry-After parsing of every form: test_retry_after_parsing (0, 1.5, -5, Arabic-Indic
      digits, garbage, 5000 digits, over a day, the three HTTP date forms, a past date);
      test_invalid_retry_after_ignored_falls_back_to_backoff; test_retry_after_capped_at_300_seconds;
      test_retry_after_past_the_deadline_gives_up_at_once; test_call_deadline_also_bounds_retries;
-     test_what_urllib3_does_with_bad_retry_after_values (what DeadlineRetry replaces).
+     test_what_urllib3_does_with_bad_retry_after_values (why offergate parses Retry-After itself).
   2. test_503_retried_with_deterministic_exponential_backoff;
      test_retries_exhausted_returns_last_answer_with_attempts; test_backoff_capped_by_the_time_left_then_gives_up.
   3. test_connection_refused_retried_for_get_and_post; test_connection_errors_stop_at_the_deadline;
      test_read_timeout_retried_for_get_not_for_post; test_untrusted_certificate_is_not_retried;
      test_answer_cut_short_is_a_transient_error; test_body_dripped_is_bounded_as_a_whole,
      test_streamed_body_bounded_with_iter_body, test_body_time_limit_follows_the_deadline (the
-     per-read and whole-body limits of http.send); test_netrc_credentials_are_never_sent.
+     per-read and whole-body limits of send); test_netrc_credentials_are_never_sent.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from offergate.transport import http
+from offergate.transport import send as send_module
 from tests.conftest import Harness, Run
 
 STATUS = r"/status$"
@@ -84,9 +86,9 @@ def blackhole() -> Iterator[int]:
 @pytest.fixture
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real-time limits small enough for tests: connect 0.1 s, each read 0.15 s, a whole body 0.4 s."""
-    monkeypatch.setattr(http, "CONNECT_TIMEOUT", 0.1)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.15)
-    monkeypatch.setattr(http, "BODY_TIME_LIMIT", 0.4)
+    monkeypatch.setattr(send_module, "CONNECT_TIMEOUT", 0.1)
+    monkeypatch.setattr(send_module, "READ_TIMEOUT", 0.15)
+    monkeypatch.setattr(send_module, "BODY_TIME_LIMIT", 0.4)
 
 
 # --------------------------------------------------------------------------- 1. Retry-After
@@ -291,3 +293,69 @@ def test_broken_body_forever(harness: Harness, kind: str) -> None:
     run = offer_run(harness, timeout="30m", **{"poll-interval": "10m"})
     api_error_shown(run, "GET http://127.0.0.1")
     assert "still failing when the wait ended" in run.log
+
+
+# --------------------------------------------------------------------------- 3. each failure says what to check
+
+
+def hint_shown(run: Run, failure: str, hint: str) -> None:
+    """The error annotation names the failure and then what to check."""
+    api_error_shown(run, failure, hint)
+    assert f"{failure}. {hint}" in run.log, run.log
+
+
+def test_connection_refused_says_to_check_the_host_and_port(harness: Harness) -> None:
+    run = offer_run(harness, timeout="0", **{"marketplace-url": f"http://127.0.0.1:{closed_port()}"})
+    hint_shown(run, "the connection was refused", "check the URL's host and port, and that the service is up")
+
+
+def test_dns_failure_says_to_check_the_host_name(harness: Harness) -> None:
+    run = offer_run(harness, timeout="0", **{"marketplace-url": "https://marketplace.offergate-test.invalid"})
+    hint_shown(run, "the host name could not be resolved", "check the host name in the URL, and the runner's DNS")
+
+
+def test_tls_failure_says_to_check_the_scheme_and_port(harness: Harness) -> None:
+    run = offer_run(harness, timeout="0", **{"marketplace-url": harness.sandbox.url.replace("http://", "https://")})
+    hint_shown(
+        run,
+        "the TLS handshake failed",
+        "check the URL's scheme and port: https to a port that speaks plain http fails this way",
+    )
+
+
+def test_connect_timeout_says_to_check_the_network(harness: Harness, blackhole: int, quick_timeouts: None) -> None:
+    run = offer_run(harness, timeout="0", **{"marketplace-url": f"http://127.0.0.1:{blackhole}"})
+    hint_shown(
+        run,
+        "no connection within 0.1 s",
+        "check the URL's host and port, and that the runner's network or firewall lets the connection through",
+    )
+
+
+def test_read_timeout_says_to_check_the_url_and_network(harness: Harness, quick_timeouts: None) -> None:
+    harness.sandbox.inject(method="GET", path=STATUS, kind="stall", seconds=0.5, times=None)
+    run = offer_run(harness, timeout="0")
+    hint_shown(
+        run,
+        "no answer within 0.15 s",
+        "check the URL and the runner's network; if they are right, the service is slow: try again later",
+    )
+
+
+def test_dead_proxy_is_named_without_its_credentials(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY points at a loopback port nobody listens on: the proxy is named (host and port,
+    never its user or password) and the proxy setting is what to check, not the API's URL."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    dead = closed_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://proxy-user:proxy-pw-9f3k@127.0.0.1:{dead}")
+    run = offer_run(harness, timeout="0")
+    hint_shown(
+        run,
+        f"the proxy 127.0.0.1:{dead} could not be used (the connection was refused)",
+        f"check the proxy setting (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and that the proxy at 127.0.0.1:{dead} is up",
+    )
+    assert "check the URL" not in run.log
+    assert not any(word in run.log + run.summary for word in ("proxy-user", "proxy-pw-9f3k"))
+    assert harness.sandbox.requests == []

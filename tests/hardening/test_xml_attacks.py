@@ -3,7 +3,7 @@
 The catalog status and the catalog list (read before the wait) go through defusedxml with DTDs
 forbidden, so any DOCTYPE is refused at its first byte: no entity is expanded (billion laughs,
 quadratic blow-up), no file is read and no DTD is fetched. A body over the cap (1 MiB for a
-status, `http.MAX_BODY` for the list) is refused unread. Every case ends quickly with exit 4 and
+status, `MAX_BODY` for the list) is refused unread. Every case ends quickly with exit 4 and
 a message saying the XML was refused, and it is never retried.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from offergate.catalogs.client import STATUS_MAX_BODY
-from offergate.transport import http
+from offergate.transport.send import MAX_BODY
 from tests.conftest import STORE, Harness, Run
 
 XML_TYPE = "application/xml; charset=utf-8"
@@ -120,13 +120,13 @@ def test_status_body_over_the_cap_is_refused_unread_with_bounded_memory(harness:
 
 
 def test_list_body_over_max_body_is_refused_unread(harness: Harness) -> None:
-    """The catalog list may be larger, up to `http.MAX_BODY`; one byte more is refused unread."""
+    """The catalog list may be larger, up to `MAX_BODY`; one byte more is refused unread."""
     head, tail = b"<catalogs><catalog><id>cat-1</id><name>", b"</name></catalog></catalogs>"
-    body = head + b"A" * (http.MAX_BODY + 1 - len(head) - len(tail)) + tail
-    assert len(body) == http.MAX_BODY + 1
+    body = head + b"A" * (MAX_BODY + 1 - len(head) - len(tail)) + tail
+    assert len(body) == MAX_BODY + 1
     run, seconds = run_xml(harness, LIST, body)
     assert_refused(run, seconds, harness)
-    assert f"over {http.MAX_BODY} bytes" in run.log
+    assert f"over {MAX_BODY} bytes" in run.log
 
 
 def test_hostile_xml_mid_wait_ends_the_wait_at_once(harness: Harness, tmp_path: Path) -> None:

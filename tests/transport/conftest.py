@@ -1,8 +1,9 @@
-"""A tiny scripted HTTP server on loopback, and a virtual clock, for transport tests."""
+"""A tiny scripted HTTP server on loopback, a virtual clock, and helpers for transport tests."""
 
 from __future__ import annotations
 
 import email.utils
+import socket
 import ssl
 import subprocess
 import threading
@@ -11,12 +12,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
 from requests.structures import CaseInsensitiveDict
 
-from offergate.core.clock import VirtualClock
+from offergate.core.clock import Deadline, VirtualClock
+from offergate.core.errors import ApiError
+from offergate.transport.send import send
+from offergate.transport.session import make_session
 
 
 @dataclass
@@ -175,3 +181,28 @@ def tls_loopback(tmp_path: Path) -> Iterator[Loopback]:
     server = Loopback(tls=context)
     yield server
     server.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+SERVICE = "test API"
+SECRET = "s3cr3t-query-value"
+
+
+def session_for(vclock: VirtualClock, deadline: Deadline | None = None, **kw: Any) -> requests.Session:
+    return make_session(clock=vclock.as_clock(), deadline=deadline, user_agent="offergate/test", **kw)
+
+
+def get(session: requests.Session, url: str, **kw: Any) -> requests.Response:
+    return send(session, "GET", url, service=SERVICE, **kw)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def all_text(error: ApiError) -> str:
+    return " ".join(str(x) for x in (error, error.summary, error.code, error.api_message, error.hint))

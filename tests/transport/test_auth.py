@@ -11,7 +11,7 @@ import requests
 
 from offergate.core.clock import VirtualClock
 from offergate.core.errors import ApiError
-from offergate.transport import http
+from offergate.transport.session import make_session
 from offergate.transport.tokens import (
     ClientSecretCredential,
     GitHubOidcCredential,
@@ -63,7 +63,7 @@ def entra(loopback: Loopback) -> Entra:
 
 
 def session(vclock: VirtualClock) -> requests.Session:
-    return http.make_session(clock=vclock.as_clock(), deadline=None, user_agent="offergate/test")
+    return make_session(clock=vclock.as_clock(), deadline=None, user_agent="offergate/test")
 
 
 def secret_credential(loopback: Loopback, vclock: VirtualClock, masked: list[str]) -> ClientSecretCredential:

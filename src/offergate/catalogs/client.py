@@ -19,8 +19,8 @@ from offergate.catalogs.model import (
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.transport import http
 from offergate.transport.authorized import authorized_get, json_document
+from offergate.transport.send import MAX_BODY
 from offergate.transport.tokens import TokenProvider
 
 HINTS = {
@@ -49,7 +49,7 @@ class CatalogClient:
         self._xml = settings.content_format is ContentFormat.XML
 
     def list_catalogs(self) -> list[CatalogInfo]:
-        response = self._get(self._base, http.MAX_BODY)
+        response = self._get(self._base, MAX_BODY)
         if self._xml:
             return parse_catalogs_xml(response.content, response.status_code, _content_type(response))
         return parse_catalogs_json(json_document(response, SERVICE), response.status_code)

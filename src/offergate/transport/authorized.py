@@ -10,7 +10,9 @@ import requests
 
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.transport import http
+from offergate.transport.answers import error_from_response, json_from_response
+from offergate.transport.redaction import one_line, redact_url
+from offergate.transport.send import MAX_BODY, send
 from offergate.transport.tokens import TokenProvider
 
 
@@ -24,7 +26,7 @@ def authorized_get(
     params: Mapping[str, str],
     headers: Callable[[], dict[str, str]],
     hints: Mapping[int, str],
-    max_body: int = http.MAX_BODY,
+    max_body: int = MAX_BODY,
 ) -> requests.Response:
     """GET `url`; on a 401 refresh a refreshable token once and try again.
 
@@ -34,7 +36,7 @@ def authorized_get(
     bytes is refused (an ApiError with the answer's status) before anything parses it.
     """
     for attempt in (1, 2):
-        response = http.send(
+        response = send(
             session,
             "GET",
             url,
@@ -49,9 +51,9 @@ def authorized_get(
                 auth.invalidate()
                 continue
             auth.invalidate()
-            raise http.error_from_response(response, service, refused_hint(auth, hints))
+            raise error_from_response(response, service, refused_hint(auth, hints))
         if response.status_code >= 400:
-            raise http.error_from_response(response, service, hints.get(response.status_code))
+            raise error_from_response(response, service, hints.get(response.status_code))
         return response
     raise AssertionError("unreachable")
 
@@ -81,20 +83,20 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def json_document(response: requests.Response, service: str) -> Any:
-    """The JSON document of a 2xx answer (see `http.json_from_response`), refusing duplicate keys.
+    """The JSON document of a 2xx answer (see `json_from_response`), refusing duplicate keys.
 
     `{"status": "Failed", "status": "Succeeded"}` means whatever the reader picks (Python keeps
     the last), so a gate must not pass on it: it is an error naming the key.
     """
-    document = http.json_from_response(response, service)
+    document = json_from_response(response, service)
     body = response.content
     try:
         json.loads(body.decode(json.detect_encoding(body)).lstrip("\ufeff"), object_pairs_hook=_no_duplicates)
     except _DuplicateKey as duplicate:
         raise ApiError(
             service,
-            f"GET {http.redact_url(response.url)} answered HTTP {response.status_code} with JSON that has the "
-            f"key {http.one_line(duplicate.key, 60)!r} twice, so its meaning is ambiguous",
+            f"GET {redact_url(response.url)} answered HTTP {response.status_code} with JSON that has the "
+            f"key {one_line(duplicate.key, 60)!r} twice, so its meaning is ambiguous",
             status=response.status_code,
             hint="the service answered something unexpected; if it persists, report it",
         ) from None

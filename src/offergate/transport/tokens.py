@@ -16,7 +16,8 @@ import requests
 
 from offergate.core.clock import Clock
 from offergate.core.errors import ApiError
-from offergate.transport import http
+from offergate.transport.answers import error_from_response, json_from_response
+from offergate.transport.send import send
 
 ENTRA = "Microsoft Entra ID"
 GITHUB_OIDC = "GitHub OIDC token"
@@ -180,10 +181,10 @@ class _OAuthCredential:
 
     def _post(self, form: dict[str, str]) -> dict[str, Any]:
         try:
-            response = http.send(self._session, "POST", self._endpoint, service=ENTRA, data=form)
+            response = send(self._session, "POST", self._endpoint, service=ENTRA, data=form)
             if response.status_code >= 400:
-                raise http.error_from_response(response, ENTRA)
-            answer = http.json_from_response(response, ENTRA)
+                raise error_from_response(response, ENTRA)
+            answer = json_from_response(response, ENTRA)
         except ApiError as error:
             hint = self.hints.get(error.code or "") or error.hint
             raise error.reworded(prefix=f"could not get a token with the {self.description}", hint=hint) from None
@@ -288,7 +289,7 @@ class GitHubOidcCredential(_OAuthCredential):
     def _github_token(self) -> str:
         """A fresh GitHub OIDC token (they live minutes: one per Entra token request)."""
         try:
-            response = http.send(
+            response = send(
                 self._session,
                 "GET",
                 self._oidc_url,
@@ -296,8 +297,8 @@ class GitHubOidcCredential(_OAuthCredential):
                 headers={"Authorization": f"bearer {self._request_token}"},
             )
             if response.status_code >= 400:
-                raise http.error_from_response(response, GITHUB_OIDC, ID_TOKEN_HINT)
-            answer = http.json_from_response(response, GITHUB_OIDC)
+                raise error_from_response(response, GITHUB_OIDC, ID_TOKEN_HINT)
+            answer = json_from_response(response, GITHUB_OIDC)
             if not isinstance(answer, dict):
                 raise ApiError(GITHUB_OIDC, "the answer is not a JSON object", hint=ID_TOKEN_HINT)
             token = _token_field(answer, "value", "ID token request", GITHUB_OIDC)

@@ -14,8 +14,11 @@ import urllib3.exceptions as u3
 
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.transport import http
 from offergate.transport.addresses import is_loopback
+from offergate.transport.answers import error_from_response
+from offergate.transport.failures import SlowBody
+from offergate.transport.redaction import redact_url
+from offergate.transport.send import body_time_limit, iter_body, send
 
 SERVICE = "rejection report download"
 MAX_REPORT_BYTES = 512 * 1024 * 1024  # decoded bytes (a gzip Content-Encoding is undone first)
@@ -39,7 +42,7 @@ def _check_scheme(url: str, redirected: bool) -> None:
     where = "a redirect to " if redirected else ""
     raise ApiError(
         SERVICE,
-        f"refused to download the report from {where}{http.redact_url(url)}: only https is allowed",
+        f"refused to download the report from {where}{redact_url(url)}: only https is allowed",
         hint="the report URL must be https (plain http only on this machine, for the sandbox)",
     )
 
@@ -58,7 +61,7 @@ def download_report(
     max_bytes = MAX_REPORT_BYTES if max_bytes is None else max_bytes
     for hop in range(MAX_REDIRECTS + 1):
         _check_scheme(url, redirected=hop > 0)
-        response = http.send(
+        response = send(
             session,
             "GET",
             url,
@@ -84,11 +87,11 @@ def download_report(
                 hint="the catalog status is fetched again for a fresh URL",
             )
         if response.status_code >= 400:
-            raise http.error_from_response(response, SERVICE)
+            raise error_from_response(response, SERVICE)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise ApiError(SERVICE, f"the report is {int(declared)} bytes, over the {max_bytes}-byte limit")
-        time_limit = http.body_time_limit(deadline, TIME_LIMIT)
+        time_limit = body_time_limit(deadline, TIME_LIMIT)
         return _stream_to_file(response, destination, max_bytes, time_limit)
 
 
@@ -98,12 +101,12 @@ def _stream_to_file(response: requests.Response, destination: Path, max_bytes: i
     size = 0
     try:
         with destination.open("wb") as target:
-            for chunk in http.iter_body(response, CHUNK, time_limit):
+            for chunk in iter_body(response, CHUNK, time_limit):
                 size += len(chunk)
                 if size > max_bytes:
                     raise ApiError(SERVICE, f"the report is over the {max_bytes}-byte limit")
                 target.write(chunk)
-    except http.SlowBody:
+    except SlowBody:
         destination.unlink(missing_ok=True)
         raise ApiError(
             SERVICE, f"the download did not finish within {time_limit:g} s ({size} bytes arrived)", transient=True
