@@ -18,7 +18,9 @@ from offergate.transport.credentials import (
 )
 
 
-def azure_credentials(raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]) -> AzureCredentials:
+def azure_credentials(
+    raw: Mapping[str, str], env: Mapping[str, str], notices: list[str], api: str = "the Cloud Partner Portal API"
+) -> AzureCredentials:
     token = raw["azure-access-token"].strip()
     tenant = raw["azure-tenant-id"].strip()
     client = raw["azure-client-id"].strip()
@@ -63,7 +65,7 @@ def azure_credentials(raw: Mapping[str, str], env: Mapping[str, str], notices: l
         return AzureAccessToken(authority_url=authority, access_token=Secret(token))
     raise InputError(
         "azure-access-token",
-        "no credentials for the Cloud Partner Portal API: give azure-tenant-id and azure-client-id "
+        f"no credentials for {api}: give azure-tenant-id and azure-client-id "
         "(with azure-client-secret, or with `permissions: id-token: write` for a federated "
         "credential), or azure-access-token",
     )

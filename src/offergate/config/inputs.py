@@ -49,6 +49,11 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("expected-offers"),
     InputSpec("report-dir", "offergate-report"),
     InputSpec("max-table-rows", "50"),
+    InputSpec("offer-api", "cloud-partner-portal"),
+    InputSpec("product-ingestion-url", "https://graph.microsoft.com/rp/product-ingestion"),
+    InputSpec("job-id"),
+    InputSpec("submission-id"),
+    InputSpec("submitted-after"),
 )
 
 INPUT_NAMES: frozenset[str] = frozenset(spec.name for spec in INPUTS)
