@@ -257,7 +257,7 @@ def _asks_help(args: Sequence[str]) -> bool:
 
 def help_command(topics: Sequence[str], out: TextIO) -> int:
     """`offergate help [gate|demo|sandbox]`: that command's help, exit 0."""
-    topic = topics[0] if topics else "gate"
+    topic = topics[0] if topics and topics[0] not in ("-h", "--help") else "gate"
     if len(topics) > 1 or topic not in HELP_TOPICS:
         said = shown(" ".join(topics), 40)
         out.write(f"offergate help: no help on {said}: give one of {', '.join(HELP_TOPICS)}\n")

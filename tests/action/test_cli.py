@@ -145,7 +145,9 @@ def test_every_input_has_the_description_action_yml_gives_it() -> None:
         assert " ".join(spec.description.split()) == " ".join(declared[spec.name].split()), spec.name
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["help"], ["help", "gate"], ["--timeout", "x", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["-h"], ["help"], ["help", "gate"], ["help", "--help"], ["--timeout", "x", "--help"]]
+)
 def test_every_way_to_the_main_help(argv: list[str]) -> None:
     code, text = run(argv)
     assert code == 0

@@ -32,7 +32,7 @@ class InputSpec:
     metavar: str = "VALUE"
 
 
-_O, _C, _X, _OUT = Group.OFFERS, Group.CATALOGS, Group.COMMON, Group.OUTPUT
+_O, _C, _OUT = Group.OFFERS, Group.CATALOGS, Group.OUTPUT
 
 INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
