@@ -230,3 +230,11 @@ def test_choices_and_versions_echo_escaped(name: str, value: str) -> None:
 
 def test_parse_base_url_keeps_its_result() -> None:
     assert parse_base_url("marketplace-url", " https://cloudpartner.azure.com/ ") == "https://cloudpartner.azure.com"
+
+
+@pytest.mark.parametrize("name", ["offer-id", "catalog-id"])
+def test_a_list_of_too_many_ids_is_refused_quickly(name: str) -> None:
+    error = error_for(name, ",".join(f"id-{n}" for n in range(200_000)))
+    assert error.input_name == name and "lists 200000 ids: give at most 1000" in str(error)
+    config = parse_config({**BOTH, name: ",".join(f"id-{n}" for n in range(1000))}, {})
+    assert config.offers is not None and config.catalogs is not None

@@ -11,8 +11,8 @@ from offergate.config.values import (
     parse_bool,
     parse_choice,
     parse_count,
+    parse_id_list,
     parse_identifier,
-    parse_list,
     parse_secret,
     shown,
     url_path_segments,
@@ -54,7 +54,7 @@ def parse_content_api_url(value: str) -> str:
 
 def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSettings | None:
     merchant = raw["merchant-id"].strip()
-    catalog_list = parse_list(raw["catalog-id"])
+    catalog_list = parse_id_list("catalog-id", raw["catalog-id"])
     developer_token = parse_secret("developer-token", raw["developer-token"])
     if not merchant and not catalog_list:
         return None

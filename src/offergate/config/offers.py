@@ -6,7 +6,14 @@ import re
 from collections.abc import Mapping
 
 from offergate.config.credentials import azure_credentials
-from offergate.config.values import parse_base_url, parse_choice, parse_identifier, parse_list, shown, url_path_segments
+from offergate.config.values import (
+    parse_base_url,
+    parse_choice,
+    parse_id_list,
+    parse_identifier,
+    shown,
+    url_path_segments,
+)
 from offergate.core.errors import InputError
 from offergate.offers.settings import OfferSettings, WaitUntil
 
@@ -28,7 +35,7 @@ def parse_marketplace_url(value: str) -> str:
 
 def offer_settings(raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]) -> OfferSettings | None:
     publisher = raw["publisher-id"].strip()
-    offer_list = parse_list(raw["offer-id"])
+    offer_list = parse_id_list("offer-id", raw["offer-id"])
     if not publisher and not offer_list:
         return None
     if not publisher:

@@ -28,6 +28,8 @@ _NAMED_SCHEMES = ("ftp", "ftps", "file", "ws", "wss", "sftp", "ssh", "git")
 ECHO_LIMIT = 60
 #: Durations are bounded by a workflow run's own limit (35 days).
 MAX_SECONDS = 35 * 86400.0
+#: Ids one list input may hold (each is watched and reported).
+MAX_LIST_ITEMS = 1000
 #: Counts above this are refused rather than carried (no store has a billion offers).
 MAX_COUNT = 1_000_000_000
 
@@ -65,12 +67,16 @@ def parse_bool(name: str, value: str) -> bool:
 
 def parse_list(value: str) -> tuple[str, ...]:
     """Items separated by commas or new lines; blanks dropped, duplicates removed, order kept."""
-    items: list[str] = []
-    for line in value.replace(",", "\n").splitlines():
-        item = line.strip()
-        if item and item not in items:
-            items.append(item)
-    return tuple(items)
+    items = (line.strip() for line in value.replace(",", "\n").splitlines())
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def parse_id_list(name: str, value: str) -> tuple[str, ...]:
+    """`parse_list`, at most `MAX_LIST_ITEMS` items (each then checked as an id by the caller)."""
+    items = parse_list(value)
+    if len(items) > MAX_LIST_ITEMS:
+        raise InputError(name, f"lists {len(items)} ids: give at most {MAX_LIST_ITEMS}")
+    return items
 
 
 def parse_seconds(name: str, value: str, *, minimum: float = 0.0, maximum: float = MAX_SECONDS) -> float:
