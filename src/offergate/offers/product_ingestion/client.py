@@ -98,22 +98,8 @@ class IngestionClient:
             items.extend(found)
             if link is None:
                 return items
-            url, query = self._next_page(link, version)
+            url, query = next_page(self._base, link, version)
         raise bad_answer(f"the list goes on for more than {MAX_PAGES} pages")
-
-    def _next_page(self, link: str, version: str) -> tuple[str, dict[str, str]]:
-        """The URL and query of `@nextLink`, which must stay under the base URL."""
-        if len(link) > MAX_LINK or clip(link, MAX_LINK) != link or " " in link:
-            raise bad_answer("'@nextLink' is not a plain URL")
-        parts = urlsplit(urljoin(self._base + "/", link))
-        base = urlsplit(self._base)
-        under = parts.path == base.path or parts.path.startswith(base.path.rstrip("/") + "/")
-        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not under or parts.fragment:
-            raise bad_answer(f"'@nextLink' leads away from product-ingestion-url: {clip(link, 80)!r}")
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        if not any(key.lower() == "$version" for key in query):
-            query["$version"] = version
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), query
 
     def _get(self, url: str, params: dict[str, str]) -> requests.Response:
         return authorized_get(
@@ -126,6 +112,21 @@ class IngestionClient:
             headers=self._auth.headers,
             hints=HINTS,
         )
+
+
+def next_page(base_url: str, link: str, version: str) -> tuple[str, dict[str, str]]:
+    """The URL and query of `@nextLink`, which must stay under `base_url`; `$version` is kept."""
+    if len(link) > MAX_LINK or clip(link, MAX_LINK) != link or " " in link:
+        raise bad_answer("'@nextLink' is not a plain URL")
+    parts = urlsplit(urljoin(base_url + "/", link))
+    base = urlsplit(base_url)
+    under = parts.path == base.path or parts.path.startswith(base.path.rstrip("/") + "/")
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not under or parts.fragment:
+        raise bad_answer(f"'@nextLink' leads away from product-ingestion-url: {clip(link, 80)!r}")
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if not any(key.lower() == "$version" for key in query):
+        query["$version"] = version
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), query
 
 
 class JobMonitor:
