@@ -148,12 +148,13 @@ def test_the_banner_gives_a_command_line_for_each_gate_that_works_as_pasted(
     thread, stop, out, codes = serve(["--port", "0", "--time-scale", "1e9", "--scenario", "signoff"])
     try:
         commands = banner_commands(out.getvalue())
-        assert len(commands) == 5, out.getvalue()
+        assert len(commands) == 6, out.getvalue()
         flat = [" ".join(command) for command in commands]
-        assert sum("--azure-client-secret sandbox-secret" in c for c in flat) == 1
+        assert sum("--azure-client-secret sandbox-secret" in c for c in flat) == 2  # both offer APIs
         assert sum("--azure-access-token sandbox-token" in c for c in flat) == 1
         assert sum(c.startswith("ACTIONS_ID_TOKEN_REQUEST_URL=") for c in flat) == 1
         assert sum("--ads-refresh-token sandbox-refresh-token" in c for c in flat) == 1
+        assert sum("--offer-api product-ingestion" in c for c in flat) == 1
         clean = [c for c in flat if "--catalog-id 1001" in c]
         assert len(clean) == 1 and clean[0].endswith("--timeout 0")
         for command in commands:
@@ -162,8 +163,10 @@ def test_the_banner_gives_a_command_line_for_each_gate_that_works_as_pasted(
                 name, _, value = command.pop(0).partition("=")
                 env[name] = value
             assert command[0] == "offergate"
-            assert all(flag in command for flag in ("--marketplace-url", "--offer-id")) or all(
-                flag in command for flag in ("--merchant-id", "--catalog-id", "--content-api-url")
+            assert (
+                all(flag in command for flag in ("--marketplace-url", "--offer-id"))
+                or all(flag in command for flag in ("--product-ingestion-url", "--offer-id"))
+                or all(flag in command for flag in ("--merchant-id", "--catalog-id", "--content-api-url"))
             )
             log = io.StringIO()
             assert main(command[1:], env=env, out=log) == 0, f"{command}\n{log.getvalue()}"

@@ -1,7 +1,8 @@
 """`offergate sandbox`: serve the emulator on a fixed port for experiments, until Ctrl-C.
 
-It serves one offer per (offer) scenario and, for the catalog gate, store MERCHANT_ID with
-one catalog per catalog scenario (ids in DEMO_CATALOGS).
+It serves one offer per (offer) scenario, one Product Ingestion product per product scenario
+(`<scenario>-product`) and one configure job per job scenario (ids in DEMO_JOBS) and, for the
+catalog gate, store MERCHANT_ID with one catalog per catalog scenario (ids in DEMO_CATALOGS).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from offergate.sandbox.catalog_scenarios import (
     TRICKLE_REJECTIONS,
 )
 from offergate.sandbox.emulator import Sandbox
+from offergate.sandbox.ingestion_scenarios import JOB_SCENARIO_NAMES, PREVIEW_AT, PRODUCT_SCENARIO_NAMES
 from offergate.sandbox.scenarios import SCENARIOS, SIGNOFF_AT
 
 PUBLISHER = "contoso"
@@ -33,6 +35,9 @@ DEVELOPER_TOKEN = "sandbox-developer-token"
 ADS_CLIENT_ID = "sandbox-ads-client"
 ADS_REFRESH_TOKEN = "sandbox-refresh-token"
 ADS_STATIC_TOKEN = "sandbox-ads-token"
+DEMO_JOBS: dict[str, str] = {  # configure job id -> job scenario
+    f"00000000-0000-4000-8000-00000000000{n}": name for n, name in enumerate(JOB_SCENARIO_NAMES, start=1)
+}
 DEMO_CATALOGS: dict[str, str] = {  # catalog id -> catalog scenario
     "1001": "clean",
     "1002": "trickle",
@@ -69,9 +74,10 @@ def parser() -> argparse.ArgumentParser:
     result = argparse.ArgumentParser(
         prog="offergate sandbox",
         description=(
-            "Serve an emulator of the Cloud Partner Portal API, the Merchant Center Content API, the "
-            "Microsoft Entra token endpoint and GitHub's OIDC token endpoint on 127.0.0.1, with one offer "
-            "per scenario and one catalog per catalog scenario, until Ctrl-C."
+            "Serve an emulator of the Cloud Partner Portal API, the Product Ingestion API, the Merchant Center "
+            "Content API, the Microsoft Entra token endpoint and GitHub's OIDC token endpoint on 127.0.0.1, "
+            "with one offer per scenario, one product per product scenario and one catalog per catalog "
+            "scenario, until Ctrl-C."
         ),
         epilog=f"scenarios (times in scenario seconds):\n{listing}\n\ncatalog scenarios:\n{catalogs}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -116,6 +122,7 @@ def run_sandbox_command(argv: list[str], out: TextIO | None = None, stop: thread
         sandbox.accept_static_token(STATIC_TOKEN, publishers=[PUBLISHER])
         for name in scenarios:
             sandbox.add_offer(PUBLISHER, f"{name}-offer", scenario=name, display_text=f"Sandbox {name} offer")
+        add_demo_products(sandbox)
         add_demo_store(sandbox)
         stream.write(instructions(sandbox, scenarios))
         stream.flush()
@@ -141,6 +148,42 @@ def add_demo_store(sandbox: Sandbox) -> None:
         )
     sandbox.add_ads_user(ADS_CLIENT_ID, ADS_REFRESH_TOKEN)
     sandbox.accept_ads_access_token(ADS_STATIC_TOKEN, merchants=[MERCHANT_ID])
+
+
+def add_demo_products(sandbox: Sandbox) -> None:
+    """One Product Ingestion product per product scenario (account PUBLISHER), one job per job scenario."""
+    for name in PRODUCT_SCENARIO_NAMES:
+        sandbox.add_product(f"{name}-product", name, account=PUBLISHER, alias=f"Sandbox {name} product")
+    for job_id, name in DEMO_JOBS.items():
+        sandbox.add_job(name, job_id)
+
+
+def ingestion_instructions(sandbox: Sandbox) -> str:
+    preview_minutes = PREVIEW_AT / sandbox.time_scale / 60
+    products = "\n".join(f"  {name + '-product':<28}{text}" for name, text in PRODUCT_SCENARIO_NAMES.items())
+    jobs = "\n".join(f"  {job_id}  {name:<22}{JOB_SCENARIO_NAMES[name]}" for job_id, name in DEMO_JOBS.items())
+    command = command_line(
+        {
+            "offer-api": "product-ingestion",
+            "offer-id": "succeeded-product",
+            "product-ingestion-url": sandbox.product_ingestion_url,
+            "authority-url": sandbox.url,
+            "azure-tenant-id": TENANT,
+            "azure-client-id": CLIENT_ID,
+            "azure-client-secret": CLIENT_SECRET,
+            "wait-until": "live",
+            "timeout": "0",
+        }
+    )
+    return f"""\
+Products of the Product Ingestion API (Partner Center account '{PUBLISHER}'; a preview is ready
+after {preview_minutes:.1f} minutes):
+{products}
+Configure jobs (give one as job-id):
+{jobs}
+
+The offer gate on the Product Ingestion API, checking the product that is live once:
+{command}"""
 
 
 def command_line(flags: dict[str, str], env: dict[str, str] | None = None, *, width: int = 96) -> str:
@@ -259,6 +302,7 @@ With a federated credential (GitHub OIDC): GitHub's two variables, and the app w
 In a workflow, give the same values as inputs (publisher-id, offer-id, marketplace-url,
 authority-url, azure-tenant-id, azure-client-id, azure-client-secret or azure-access-token).
 
+{ingestion_instructions(sandbox)}
 {catalog_instructions(sandbox)}
 Press Ctrl-C to stop.
 """
