@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
 
+from offergate.core.clock import VirtualClock
+from offergate.demo import run_demo
 from offergate.sandbox.ingestion_scenarios import JOB_DONE_AT, PREVIEW_AT
 from offergate.sandbox.product_ingestion import FIRST_SUBMISSION
 from tests.conftest import APP, Harness, Run
@@ -361,3 +364,13 @@ def test_bad_inputs_exit_2(harness: Harness, inputs: dict[str, str], message: st
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", **inputs}))
     assert run.exit_code == 2
     assert message in run.log
+
+
+def test_the_demo_shows_a_product_ingestion_offer_beside_the_others() -> None:
+    out = io.StringIO()
+    assert run_demo([], out, clock=VirtualClock().as_clock()) == 0, out.getvalue()
+    text = out.getvalue().replace("\\", "")
+    for section in ("contoso/contoso-vm", "contoso-saas (Contoso SaaS): passed", "catalog 123456/1001"):
+        assert section in text
+    assert "| Configure job |" in text and "Offer gate on the Product Ingestion API" in text
+    assert "maintenance mode" in text  # the Cloud Partner Portal offers get the notice
