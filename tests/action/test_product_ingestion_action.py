@@ -222,6 +222,34 @@ def test_a_refused_token_shows_graphs_error(harness: Harness) -> None:
     assert "not-a-graph-token" not in run.log.replace("::add-mask::not-a-graph-token", "")
 
 
+def test_a_static_token_for_graph_is_used_as_is(harness: Harness) -> None:
+    harness.sandbox.accept_static_token("graph-token-value", publishers=["contoso"], graph=True)
+    harness.sandbox.add_product("vm-offer", "succeeded")
+    inputs = ingestion_inputs(harness, **{"offer-id": "vm-offer", "azure-access-token": "graph-token-value"})
+    for name in ("azure-tenant-id", "azure-client-id", "azure-client-secret"):
+        del inputs[name]
+    run = harness.run({**inputs, "timeout": "0"})
+    assert run.exit_code == 0, run.log
+    assert not [r for r in harness.sandbox.requests if r.path.endswith("/oauth2/v2.0/token")]
+    assert all(r.headers["Authorization"] == "Bearer graph-token-value" for r in harness.sandbox.requests)
+
+
+def test_a_list_that_never_ends_is_a_bad_answer(harness: Harness) -> None:
+    guid = harness.sandbox.add_product("vm-offer", "preview")
+    harness.sandbox.inject(
+        method="GET",
+        path=f"/submission/{guid}$",
+        status=200,
+        body=json.dumps({"value": [], "@nextLink": f"submission/{guid}?$skipToken=0"}),
+        content_type="application/json",
+        times=None,
+    )
+    run = harness.run(ingestion_inputs(harness, **{"offer-id": "vm-offer", "timeout": "0"}))
+    assert run.exit_code == 4
+    assert "the list goes on for more than 20 pages" in run.log
+    assert len(requests_to(harness, "submission/")) == 20
+
+
 def test_throttling_with_a_fractional_retry_after_is_waited_out(harness: Harness) -> None:
     harness.sandbox.add_product("vm-offer", "throttled")
     run = harness.run(ingestion_inputs(harness, **{"offer-id": "vm-offer", "timeout": "3d", "poll-interval": "6h"}))

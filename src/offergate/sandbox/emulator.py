@@ -23,7 +23,7 @@ from offergate.sandbox.report_files import ReportRow
 from offergate.sandbox.report_links import ReportLinks
 from offergate.sandbox.routing import Handler, Router
 from offergate.sandbox.server import RESET, LoopbackServer, Reset
-from offergate.sandbox.tokens import Credentials
+from offergate.sandbox.tokens import CLOUD_PARTNER, GRAPH, Credentials
 from offergate.sandbox.wire import RecordedRequest, Response, api_error
 
 
@@ -264,9 +264,10 @@ class Sandbox:
         """A Microsoft Advertising user's consent: `refresh_token` works for app `client_id` on any tenant."""
         self._credentials.add_ads_user(client_id, refresh_token, client_secret)
 
-    def accept_static_token(self, token: str, publishers: Iterable[str] | None = None) -> None:
-        """A bearer token acquired elsewhere; it never expires unless expire_tokens(include_static=True)."""
-        self._credentials.accept_static_token(token, publishers)
+    def accept_static_token(self, token: str, publishers: Iterable[str] | None = None, *, graph: bool = False) -> None:
+        """A bearer token acquired elsewhere, for the Cloud Partner Portal API (or Microsoft Graph, the
+        Product Ingestion API, with `graph`); it never expires unless expire_tokens(include_static=True)."""
+        self._credentials.accept_static_token(token, publishers, GRAPH if graph else CLOUD_PARTNER)
 
     def expire_tokens(self, include_static: bool = False) -> None:
         """Every access token issued so far now gets 401 (static ones too with include_static)."""

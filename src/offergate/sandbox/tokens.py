@@ -100,8 +100,8 @@ class Credentials:
             user.client_secret = client_secret
             user.refresh_tokens.add(refresh_token)
 
-    def accept_static_token(self, value: str, publishers: Iterable[str] | None) -> None:
-        principal = Principal("the static token", CLOUD_PARTNER, _publisher_set(publishers))
+    def accept_static_token(self, value: str, publishers: Iterable[str] | None, audience: str = CLOUD_PARTNER) -> None:
+        principal = Principal("the static token", audience, _publisher_set(publishers))
         with self._lock:
             self._tokens[value] = AccessToken(value, principal, None, static=True)
 
