@@ -67,6 +67,16 @@ def test_submitted_after_and_the_pin_narrow_the_choice() -> None:
             Result.PASSED,
             Result.PASSED,
         ),
+        (
+            (entry("1", "live", "running"), entry("1", "preview", "completed", "succeeded")),
+            Result.PASSED,
+            Result.PENDING,
+        ),
+        (
+            (entry("1", "live", "completed", "failed"), entry("1", "preview", "completed", "succeeded")),
+            Result.FAILED,
+            Result.FAILED,
+        ),
         ((entry("0", "draft"),), Result.PENDING, Result.PENDING),
         ((), Result.PENDING, Result.PENDING),
         ((entry("1", "preview", "suspended"),), Result.PENDING, Result.PENDING),
@@ -110,7 +120,7 @@ def job(status: str, result: str, *errors: JobError) -> Job:
             "failed: a certification failure",
         ),
         (job("completed", "Cancelled"), Result.FAILED, "was Cancelled"),
-        (job("queued", "pending"), Result.PENDING, "which offergate does not know"),
+        (job("queued", "pending"), Result.PENDING, "a value offergate does not know"),
     ],
 )
 def test_the_job_decides_first(the_job: Job, result: Result, words: str) -> None:

@@ -95,16 +95,15 @@ def job_verdict(job: Job) -> Verdict | None:
     if result in (CANCELLED, "canceled"):
         return Verdict(Result.FAILED, f"the configure job {job.id} was {job.result}", job.error_lines())
     if result == FAILED:
-        label = "a certification failure" if job.certification_failure() else "failed"
-        what = (
-            f"the configure job {job.id} failed: {label}" if label != "failed" else f"the configure job {job.id} failed"
-        )
+        what = f"the configure job {job.id} failed"
+        if job.certification_failure():
+            what += ": a certification failure"
         return Verdict(Result.FAILED, what, job.error_lines())
     if status not in STATUSES or (job.result and result not in JOB_RESULTS):
         return Verdict(
             Result.PENDING,
-            f"the configure job {job.id} reports {job.status}/{job.result or 'no result'}, which offergate does not "
-            "know: waiting, and warning",
+            f"the configure job {job.id} reports {job.status}/{job.result or 'no result'}, a value offergate does "
+            "not know: counted as pending",
         )
     if status == COMPLETED and result == SUCCEEDED:
         return None
@@ -127,18 +126,23 @@ def ingestion_verdict(observed: IngestionStatus, criteria: Criteria) -> Verdict:
     if target not in TARGETS or status not in STATUSES or (chosen.result and result not in RESULTS):
         return Verdict(
             Result.PENDING,
-            f"{name} reports {chosen.status or 'no status'}/{chosen.result or 'no result'}, which offergate does "
-            "not know: waiting, and warning",
+            f"{name} reports {chosen.target}/{chosen.status or 'no status'}/{chosen.result or 'no result'}, a value "
+            "offergate does not know: counted as pending",
         )
     signoff = criteria.wait_until is WaitUntil.PUBLISHER_SIGNOFF
-    if _succeeded(same_submission(observed, chosen, LIVE)):
+    live = same_submission(observed, chosen, LIVE)
+    if _succeeded(live):
         return Verdict(Result.PASSED, f"submission {chosen.number} is live")
-    if target == LIVE:
+    if live is not None and norm(live.result) == FAILED:
+        return Verdict(Result.FAILED, f"submission {chosen.number} (live) failed")
+    if live is not None:
         if signoff:
             return Verdict(
-                Result.PASSED, f"submission {chosen.number} was signed off and is going live ({chosen.state()})"
+                Result.PASSED, f"submission {chosen.number} was signed off and is going live ({live.state()})"
             )
-        return Verdict(Result.PENDING, f"waiting for the offer going live: {name} is {chosen.state()}")
+        return Verdict(
+            Result.PENDING, f"waiting for the offer going live: submission {chosen.number} (live) is {live.state()}"
+        )
     if target == PREVIEW and _succeeded(chosen):
         if signoff:
             return Verdict(Result.PASSED, f"submission {chosen.number} is in preview, waiting for publisher sign-off")
