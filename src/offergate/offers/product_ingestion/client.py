@@ -9,7 +9,7 @@ and however short the poll interval: Microsoft asks for no more.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -102,13 +102,14 @@ class IngestionClient:
         raise bad_answer(f"the list goes on for more than {MAX_PAGES} pages")
 
     def _get(self, url: str, params: dict[str, str]) -> requests.Response:
+        """GET with the query written as Microsoft documents it: `$version`, not `%24version`."""
         return authorized_get(
             self._session,
             self._auth,
-            url,
+            f"{url}?{urlencode(params, safe='$', quote_via=quote)}",
             service=SERVICE,
             deadline=self._deadline,
-            params=params,
+            params={},
             headers=self._auth.headers,
             hints=HINTS,
         )
