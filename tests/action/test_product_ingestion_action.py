@@ -222,6 +222,44 @@ def test_a_refused_token_shows_graphs_error(harness: Harness) -> None:
     assert "not-a-graph-token" not in run.log.replace("::add-mask::not-a-graph-token", "")
 
 
+def test_hostile_job_errors_stay_one_line_and_bounded(harness: Harness) -> None:
+    harness.sandbox.add_product("vm-offer", "going-live")
+    job_id = harness.sandbox.add_job("running")
+    hostile = "bad\n::notice::passed\r\n[link](javascript:alert(1)) " + "x" * 5000
+    body = {
+        "jobId": job_id,
+        "jobStatus": "completed",
+        "jobResult": "failed",
+        "errors": [{"code": "c\n", "message": hostile}],
+    }
+    harness.sandbox.inject(
+        method="GET", path="/status$", status=200, body=json.dumps(body), content_type="application/json", times=None
+    )
+    run = harness.run(ingestion_inputs(harness, **{"offer-id": "vm-offer", "job-id": job_id, "timeout": "0"}))
+    assert run.exit_code == 1
+    assert not any(line.startswith("::notice::passed") for line in run.log.splitlines())
+    (error,) = annotations(run, "error")
+    assert "bad ::notice::passed" in error.replace("%3A", ":") and len(error) < 1000
+    assert "](javascript:" not in run.summary
+
+
+def test_a_product_deleted_during_the_wait_ends_it(harness: Harness) -> None:
+    guid = harness.sandbox.add_product("vm-offer", "preview-running")
+    harness.sandbox.inject(
+        method="GET",
+        path=f"/submission/{guid}$",
+        status=404,
+        body=json.dumps({"error": {"code": "resourceNotFound", "message": "Not found.", "details": []}}),
+        content_type="application/json",
+        times=None,
+    )
+    run = harness.run(ingestion_inputs(harness, **{"offer-id": "vm-offer", "timeout": "1h"}))
+    assert run.exit_code == 4
+    assert "[resourceNotFound] Not found." in run.log
+    assert "was found when the wait began" in run.summary_text
+    assert len(requests_to(harness, "submission/")) == 1  # not retried
+
+
 def test_a_static_token_for_graph_is_used_as_is(harness: Harness) -> None:
     harness.sandbox.accept_static_token("graph-token-value", publishers=["contoso"], graph=True)
     harness.sandbox.add_product("vm-offer", "succeeded")
