@@ -72,6 +72,8 @@ def test_notices_for_publisher_id_and_a_short_poll_interval_with_a_job() -> None
             "only",
         ),
         (ingestion(**{"product-ingestion-url": "http://graph.example"}), "product-ingestion-url", "plain http"),
+        (ingestion(**{"submitted-after": "9999-12-31T23:59:59-01:00"}), "submitted-after", "not an ISO 8601 time"),
+        (ingestion(**{"submitted-after": "2026-01-01\x00"}), "submitted-after", "'2026-01-01\\x00' is not"),
         ({"offer-api": "product-ingestion", "offer-id": "x"}, "azure-access-token", "the Product Ingestion API"),
     ],
 )

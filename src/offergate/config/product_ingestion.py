@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 from enum import Enum
 
 from offergate.config.credentials import azure_credentials
-from offergate.config.values import parse_base_url, parse_choice, parse_identifier, parse_list, parse_seconds
+from offergate.config.values import (
+    parse_base_url,
+    parse_choice,
+    parse_identifier,
+    parse_list,
+    parse_seconds,
+    shown,
+)
 from offergate.core.durations import format_duration
 from offergate.core.errors import InputError
 from offergate.offers.product_ingestion.settings import JOB_POLL_MINIMUM, ProductIngestionSettings
@@ -39,7 +46,7 @@ def parse_submission_id(value: str) -> str:
     if match is None:
         raise InputError(
             "submission-id",
-            f"'{value.strip()[:80]}' is not a submission id: give its number (as Partner Center shows it) "
+            f"{shown(value)} is not a submission id: give its number (as Partner Center shows it) "
             "or submission/<product id>/<number>",
         )
     return match.group(1)
@@ -49,9 +56,9 @@ def parse_time(name: str, value: str) -> datetime:
     """An ISO 8601 time; without a time zone it is UTC."""
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(name, f"'{value.strip()[:80]}' is not an ISO 8601 time such as 2026-05-01T12:00:00Z") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: a zone that moves the time past year 9999
+        raise InputError(name, f"{shown(value)} is not an ISO 8601 time such as 2026-05-01T12:00:00Z") from None
 
 
 def product_ingestion_settings(
