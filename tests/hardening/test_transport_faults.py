@@ -99,7 +99,8 @@ def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         pytest.param("7", [7.0], id="seconds-honoured"),
         pytest.param("0", [1.0], id="zero-backs-off-1s"),
-        pytest.param("1.5", [1.0], id="decimal-ignored"),
+        pytest.param("1.5", [1.5], id="fractional-honoured"),
+        pytest.param("1.2345", [1.0], id="four-decimals-ignored"),
         pytest.param("-1", [1.0], id="negative-ignored"),
         pytest.param("٣", [1.0], id="arabic-indic-digit-ignored"),
         pytest.param("Wed, 21 Oct 2015 07:28:00 GMT", [1.0], id="past-http-date-backs-off"),

@@ -48,6 +48,18 @@ def test_content_api_json_error_with_numeric_code(loopback: Loopback, vclock: Vi
     assert error.activity_id == "act-9" and error.hint == "check ids"
 
 
+def test_microsoft_error_with_nested_details(loopback: Loopback, vclock: VirtualClock) -> None:
+    body = (
+        b'{"error":{"code":"badRequest","message":"The request is invalid.","details":['
+        b'{"code":"invalidState","message":"The offer failed certification."},{"message":"Plan 2 has no price."}]}}'
+    )
+    error = error_for(loopback, vclock, Reply(400, body))
+    assert error.code == "badRequest"
+    assert error.api_message == (
+        "The request is invalid.; invalidState: The offer failed certification.; Plan 2 has no price."
+    )
+
+
 def test_oauth_error(loopback: Loopback, vclock: VirtualClock) -> None:
     body = (
         b'{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.'

@@ -90,18 +90,32 @@ def _json_error(parsed: Any) -> tuple[str | None, str | None]:
     return _text(parsed.get("code"), 100), _text(parsed.get("message"))
 
 
+MAX_DETAILS = 10  # nested errors read from one answer
+
+
 def _json_error_object(error: dict[str, Any]) -> tuple[str | None, str | None]:
     code = error.get("code")
+    # Google-style `errors` (the Content API) carry a `reason`; Microsoft's `details` (the Product
+    # Ingestion API, Microsoft Graph) carry a code and message of their own.
     listed = error.get("errors")
-    details = [d for d in listed if isinstance(d, dict)] if isinstance(listed, list) else []
-    reason = _text(details[0].get("reason"), 100) if details else None
+    nested = error.get("details") if not isinstance(listed, list) else None
+    entries = listed if isinstance(listed, list) else nested if isinstance(nested, list) else []
+    details = [d for d in entries[:MAX_DETAILS] if isinstance(d, dict)]
+    reason = _text(details[0].get("reason"), 100) if details and nested is None else None
     named = isinstance(code, str) and code.strip() != "" and not code.strip().isdigit()
     shown_code = _text(code, 100) if named else reason or _text(code, 100)
     message = _text(error.get("message"))
-    more = [m for d in details if (m := _text(d.get("message"))) and m != message]
+    more = [m for d in details if (m := _detail_text(d, coded=nested is not None)) and m != message]
     if more:
         message = one_line("; ".join([message, *more] if message else more), 500)
     return shown_code, message
+
+
+def _detail_text(detail: dict[str, Any], *, coded: bool) -> str | None:
+    """One nested error's message, after its own code where it has one (`invalidState: …`)."""
+    message = _text(detail.get("message"))
+    code = _text(detail.get("code"), 100) if coded else None
+    return f"{code}: {message}" if code and message else message
 
 
 def _oauth_error(parsed: dict[str, Any], error: str) -> tuple[str | None, str | None]:

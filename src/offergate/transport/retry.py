@@ -39,14 +39,15 @@ _ATTEMPTS: weakref.WeakKeyDictionary[requests.Response, int] = weakref.WeakKeyDi
 def retry_after_seconds(value: str, date: str | None = None) -> float | None:
     """A Retry-After value in seconds, or None when it is not sane.
 
-    Accepted: 0..86400 ASCII digits, or an HTTP date (measured from the answer's `Date`
-    header when it has a valid one, else from the wall clock; a past date gives 0).
-    Rejected (None): negative, decimals ('1.5'), non-ASCII digits ('١'), garbage, huge values.
+    Accepted: 0..86400 seconds in ASCII digits, with up to three decimals (Microsoft Graph's
+    throttling sends fractional values such as '1.5'), or an HTTP date (measured from the
+    answer's `Date` header when it has a valid one, else from the wall clock; a past date gives 0).
+    Rejected (None): negative, exponents ('1e3'), non-ASCII digits ('١'), garbage, huge values.
     """
     text = value.strip(" \t")
-    if re.fullmatch(r"[0-9]{1,9}", text, re.ASCII):
-        seconds = int(text)
-        return float(seconds) if seconds <= RETRY_AFTER_SANE_MAX else None
+    if re.fullmatch(r"[0-9]{1,9}(?:\.[0-9]{1,3})?", text, re.ASCII):
+        seconds = float(text)
+        return seconds if seconds <= RETRY_AFTER_SANE_MAX else None
     when = _http_date(text)
     if when is None:
         return None
