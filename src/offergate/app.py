@@ -51,6 +51,7 @@ def catalog_backend(
     # offers-only run never needs.
     from offergate.catalogs.backend import ContentApiCatalogs
     from offergate.catalogs.client import CatalogClient
+    from offergate.catalogs.watcher import hosts_only
 
     auth = ads_token_provider(
         settings.credentials,
@@ -69,7 +70,13 @@ def catalog_backend(
     return ContentApiCatalogs(
         CatalogClient(session, auth, settings, deadline),
         settings,
-        download_session=make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
+        download_session=make_session(
+            # the report URL (and a redirect's) is printed as its host only: its path may hold a token
+            clock=clock,
+            deadline=deadline,
+            user_agent=USER_AGENT,
+            debug=lambda line: runner.debug(hosts_only(line)),
+        ),
         clock=clock,
         deadline=deadline,
         workspace=workspace,
