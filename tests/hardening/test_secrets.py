@@ -9,6 +9,7 @@ form the runner would not mask by itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -237,3 +238,41 @@ def test_library_logs_warnings_and_a_crash_leak_nothing(
         for form in forms(value):
             assert form not in everything
     assert captured.err == ""
+
+
+# -- containment item 4: no secret in any byte, with APIs that echo them ------------------------------
+
+ECHOED_OFFER = {
+    "status": "{bearer-token}",
+    "steps": [
+        {
+            "id": "{bearer-token}",
+            "stepName": "Step {bearer-token}",
+            "status": "inProgress",
+            "messages": [{"messageHtml": "<b>token</b> {bearer-token}", "level": "error"}],
+        }
+    ],
+    "messages": [{"messageHtml": "Bearer {bearer-token}", "level": "error"}],
+    "previewLinks": [{"displayText": "{bearer-token}", "uri": "https://preview.example/?t={bearer-token}"}],
+}
+
+
+def test_apis_that_echo_the_bearer_token_leak_nothing_in_any_byte(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The offer status repeats the acquired token in its status, step, messages and links (so in
+    the offer-status, offer-step and offers outputs too); the catalog gate reads a real report
+    (its URL's signature masked, its files written). Stdout, stderr, the summary, the outputs
+    and every file in the workspace hold no input secret, no token and no report URL or signature."""
+    sandbox.inject(
+        method="GET", path=r"/offers/vm-offer/status$", kind="echo", body=json.dumps(ECHOED_OFFER), times=None
+    )
+    written = run_action(sandbox, tmp_path, **{"max-rejections": "1000"})
+    assert written.code == 3, written.stdout + written.stderr  # the offer is pending at the deadline
+    outputs = written.files.outputs()
+    assert outputs["offer-status"] == "***" and outputs["offer-step"] == "***"
+    assert json.loads(outputs["offers"])[0]["status"] == "***"
+    assert sandbox.tokens_issued and sandbox.report_urls_issued
+    assert sorted(p.name for p in (written.files.workspace / "offergate-report").iterdir()) == [
+        "cat-1.csv",
+        "cat-1.json",
+    ]
+    assert_no_secret_written(written, sandbox)
