@@ -22,6 +22,7 @@ from offergate.config.inputs import INPUT_NAMES, INPUTS, inputs_from_env, secret
 from offergate.config.parse import parse_config
 from offergate.core.clock import SYSTEM_CLOCK, Clock
 from offergate.core.errors import ExitCode, InputError
+from offergate.core.signals import held_signals
 from offergate.github import markdown as md
 from offergate.github.runner import Runner
 
@@ -96,7 +97,8 @@ def main(
         from offergate.sandbox import run_sandbox_command
 
         return run_sandbox_command(args[1:])
-    return run_gate_command(args, environ, clock or SYSTEM_CLOCK, stream)
+    with held_signals():  # a signal before or after the wait never ends the process with nothing written
+        return run_gate_command(args, environ, clock or SYSTEM_CLOCK, stream)
 
 
 def run_gate_command(args: Sequence[str], env: Mapping[str, str], clock: Clock, out: TextIO) -> int:
