@@ -106,3 +106,23 @@ def test_quoted_cuts_long_strings() -> None:
     assert quoted("x" * 1000) == repr("x" * (MAX_QUOTED - 1) + "…")
     assert cut("short") == "short"
     assert len(listing(["y" * 10_000] * 100)) < (MAX_QUOTED + 4) * MAX_LISTED + 20
+
+
+def test_thousands_of_error_messages_make_a_bounded_failure(harness: Harness) -> None:
+    """Messages explain a verdict: at most 20 of a list are kept (the first ones and the latest)."""
+    errors = [{"messageHtml": f"problem {i}: " + "z" * 900, "level": "error"} for i in range(5000)]
+    body = {
+        "status": "running",
+        "steps": [{"id": "displaycertify", "stepName": "Certification", "status": "rejected", "messages": errors}],
+        "previewLinks": [{"displayText": f"link {i}", "uri": f"https://preview.example/{i}"} for i in range(1000)],
+    }
+    harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
+    harness.sandbox.inject(
+        method="GET", path=r"/status$", status=200, body=json.dumps(body), content_type="application/json", times=None
+    )
+    run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "0"}))
+    assert run.exit_code == 1, run.log[:2000]
+    annotation = next(line for line in run.log.splitlines() if line.startswith("::error title=offer contoso/vm-offer"))
+    assert len(annotation) < 30 * 1000, len(annotation)
+    assert "problem 0:" in annotation and "problem 4999:" in annotation and "problem 19:" not in annotation
+    assert "preview.example/19" in run.summary and "preview.example/20" not in run.summary

@@ -26,6 +26,8 @@ SERVICE = "Cloud Partner Portal"
 MAX_FIELD = 200
 MAX_MESSAGE = 1000
 MAX_URI = 2000
+#: The most messages of one list (an offer's, a step's) and links of one kind kept from an answer.
+MAX_ITEMS = 20
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -127,6 +129,8 @@ def _progress(step: dict[str, Any]) -> int | None:
 
 
 def _messages(value: Any) -> tuple[Message, ...]:
+    """At most `MAX_ITEMS` messages: the first ones and the latest (messages only explain a
+    verdict, they never decide one, so leaving some out changes nothing but the text)."""
     if not isinstance(value, list):
         return ()
     found = []
@@ -136,17 +140,19 @@ def _messages(value: Any) -> tuple[Message, ...]:
             text = strip_html(raw, MAX_MESSAGE) if isinstance(raw, str) else _text(raw)
             if text:
                 found.append(Message(text=text, level=_text(item.get("level")), timestamp=_text(item.get("timestamp"))))
-    return tuple(found)
+    return tuple(found if len(found) <= MAX_ITEMS else [*found[: MAX_ITEMS - 1], found[-1]])
 
 
 def _links(value: Any) -> tuple[Link, ...]:
+    """At most `MAX_ITEMS` links, in the API's order."""
     if not isinstance(value, list):
         return ()
-    return tuple(
+    found = [
         Link(text=_text(item.get("displayText")) or "link", uri=_text(item.get("uri"), MAX_URI))
         for item in value
         if isinstance(item, dict) and _text(item.get("uri"))
-    )
+    ]
+    return tuple(found[:MAX_ITEMS])
 
 
 def _wrong_shape(what: str, status: int) -> ApiError:
