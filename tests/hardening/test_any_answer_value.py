@@ -4,7 +4,8 @@ Hypothesis takes a good answer of each kind the gate reads (offer status, offer 
 status, catalog list), puts arbitrary JSON values into some of its fields (or replaces it
 whole), and runs the action end to end against the sandbox with it. Values include numbers no
 float holds (`1e999`, `-1E400`), NaN, integers of hundreds of digits, nested junk, NUL, lone
-surrogates, bidi controls and workflow commands. Whatever the answer, the run ends with a
+surrogates, bidi controls and workflow commands; the catalog gate's XML answers get any text
+and nesting in their elements, given twice or not. Whatever the answer, the run ends with a
 documented exit code (0 passed, 1 failed, 3 pending, 4 the API could not be used) matching the
 `result` output, with no traceback and no "internal error".
 """
@@ -247,3 +248,59 @@ def test_any_value_in_the_catalog_status(harness: Harness, body: str) -> None:
 def test_any_value_in_the_catalog_list(harness: Harness, body: str, every: bool) -> None:
     inject(harness, r"/catalogs$", body)
     assert_documented_ending(harness, catalog_inputs(harness, "all" if every else "1001"), body)
+
+
+# -- the same for the XML answers of the catalog gate ------------------------------------------------
+
+XML_NAMES = ("catalog_id", "published_count", "rejected_count", "rejectedCount", "rejection_report_url", "note")
+XML_TEXTS = STRANGE_TEXT | st.text(max_size=12) | st.integers().map(str) | st.sampled_from(RAW_NUMBERS)
+
+
+def xml_escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+XML_CHILD = st.recursive(
+    st.tuples(st.sampled_from(XML_NAMES), XML_TEXTS).map(lambda c: f"<{c[0]}>{xml_escaped(c[1])}</{c[0]}>"),
+    lambda inner: st.tuples(st.sampled_from(XML_NAMES), st.lists(inner, max_size=3)).map(
+        lambda c: f"<{c[0]}>{''.join(c[1])}</{c[0]}>"
+    ),
+    max_leaves=6,
+)
+XML_STATUS = st.lists(XML_CHILD, max_size=6).map(lambda children: f"<catalogStatus>{''.join(children)}</catalogStatus>")
+XML_LIST = st.lists(
+    st.lists(st.tuples(st.sampled_from(("id", "name", "market", "isDefault")), XML_TEXTS), max_size=4).map(
+        lambda fields: "<catalog>" + "".join(f"<{n}>{xml_escaped(t)}</{n}>" for n, t in fields) + "</catalog>"
+    ),
+    max_size=3,
+).map(lambda catalogs: f"<catalogs>{''.join(catalogs)}</catalogs>")
+
+
+def inject_xml(harness: Harness, path: str, body: str) -> None:
+    harness.sandbox.clear_faults()
+    harness.sandbox.inject(
+        method="GET",
+        path=path,
+        status=200,
+        body=body.encode("utf-8", "surrogatepass"),
+        content_type="application/xml; charset=utf-8",
+        times=None,
+    )
+
+
+@FUZZ
+@given(body=XML_STATUS)
+@example(body="<catalogStatus><rejected_count>1" + "0" * 5000 + "</rejected_count></catalogStatus>")
+@example(body="<catalogStatus><rejected_count>\ud800</rejected_count></catalogStatus>")
+def test_any_text_in_the_xml_catalog_status(harness: Harness, body: str) -> None:
+    inject_xml(harness, r"/catalogs/1001/status$", body)
+    inputs = {**catalog_inputs(harness), "content-format": "xml"}
+    assert_documented_ending(harness, inputs, body)
+
+
+@FUZZ
+@given(body=XML_LIST, every=st.booleans())
+def test_any_text_in_the_xml_catalog_list(harness: Harness, body: str, every: bool) -> None:
+    inject_xml(harness, r"/catalogs$", body)
+    inputs = {**catalog_inputs(harness, "all" if every else "1001"), "content-format": "xml"}
+    assert_documented_ending(harness, inputs, body)
