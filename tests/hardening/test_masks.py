@@ -125,3 +125,10 @@ def test_report_url_is_printed_as_its_host_only(harness: Harness, fault: dict[st
     assert "the report could not be downloaded" in text
     assert "PATHTOKEN" not in text and "/reports/" not in text and "MerchantCatalogReport" not in text, text
     assert re.search(r"(http://127\.0\.0\.1:\d+|ftp://files\.example)", run.summary_text), run.summary
+
+
+def test_security_md_names_every_signature_parameter() -> None:
+    from tests.support.runner_env import ROOT
+
+    promised = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    assert not [name for name in SIGNATURE_PARAMETERS if f"`{name}`" not in promised]
