@@ -163,3 +163,24 @@ def test_an_offer_status_without_a_status_mid_wait_is_tried_again(harness: Harne
     assert run.exit_code == 0, run.log
     assert "no 'status'" in run.log and "will try again at the next poll" in run.log
     assert harness.clock.sleeps == [600, 600, 600]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"error": {"code": "StoreLocked", "message": "Locked for review"}}', "application/json"),
+        (
+            "<errors><error><reason>StoreLocked</reason>"
+            "<internalReason>Locked for review</internalReason></error></errors>",
+            XML_TYPE,
+        ),
+    ],
+    ids=["json", "xml"],
+)
+def test_a_catalog_list_error_under_http_200_is_named_not_an_empty_store(
+    harness: Harness, body: str, content_type: str
+) -> None:
+    harness.sandbox.inject(method="GET", path=r"/catalogs$", status=200, body=body, content_type=content_type)
+    run = catalog_run(harness, "xml" if content_type == XML_TYPE else "json", **{"catalog-id": "all"})
+    assert_clear_error(run, "is an error, not a catalog list", "[StoreLocked] Locked for review")
+    assert "has no catalogs" not in run.log

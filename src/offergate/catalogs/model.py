@@ -104,7 +104,7 @@ def _text(value: Any, limit: int = MAX_FIELD) -> str:
     return ""
 
 
-def _error_under_2xx(body: dict[str, Any], status: int) -> ApiError | None:
+def _error_under_2xx(body: dict[str, Any], status: int, what: str = "a catalog status") -> ApiError | None:
     """An error object (`{"error": {...}}` or `{"errors": [...]}`) served as a 2xx answer."""
     error = body.get("error")
     listed = body.get("errors")
@@ -114,13 +114,13 @@ def _error_under_2xx(body: dict[str, Any], status: int) -> ApiError | None:
         return None
     code = _text(error.get("code") or error.get("reason"), 100) if isinstance(error, dict) else _text(error, 100)
     message = _text(error.get("message"), 300) if isinstance(error, dict) else ""
-    return _error_answer(code, message, status)
+    return _error_answer(code, message, status, what)
 
 
-def _error_answer(code: str, message: str, status: int) -> ApiError:
+def _error_answer(code: str, message: str, status: int, what: str = "a catalog status") -> ApiError:
     return ApiError(
         SERVICE,
-        f"the answer (HTTP {status}) is an error, not a catalog status",
+        f"the answer (HTTP {status}) is an error, not {what}",
         status=status,
         code=" ".join(code.split()) or None,
         api_message=" ".join(message.split()) or None,
@@ -254,7 +254,7 @@ def _xml_fields(element: Element, http_status: int, read: frozenset[str]) -> dic
     return fields
 
 
-def _xml_error_answer(root: Element, http_status: int) -> ApiError:
+def _xml_error_answer(root: Element, http_status: int, what: str = "a catalog status") -> ApiError:
     """`<errors><error><reason/><internalReason/></error></errors>` or `<Error><Code/><Message/></Error>` under 2xx."""
     texts: dict[str, str] = {}
     for element in root.iter():
@@ -262,12 +262,15 @@ def _xml_error_answer(root: Element, http_status: int) -> ApiError:
             texts.setdefault(_local(element.tag), element.text.strip())
     code = texts.get("reason") or texts.get("code") or ""
     message = texts.get("internalreason") or texts.get("message") or ""
-    return _error_answer(cut(code, 100), cut(message, 300), http_status)
+    return _error_answer(cut(code, 100), cut(message, 300), http_status, what)
 
 
 def parse_catalogs_json(body: Any, http_status: int = 200) -> list[CatalogInfo]:
     items = body.get("catalogs") if isinstance(body, dict) else None
     if items is None and isinstance(body, dict):
+        error = _error_under_2xx(body, http_status, "a catalog list")
+        if error is not None:
+            raise error  # not "this store has no catalogs"
         items = []
     if not isinstance(items, list):
         raise _wrong_shape("expected an object with a 'catalogs' array", http_status)
@@ -286,6 +289,8 @@ def parse_catalogs_json(body: Any, http_status: int = 200) -> list[CatalogInfo]:
 
 def parse_catalogs_xml(data: bytes, http_status: int = 200, content_type: str = "") -> list[CatalogInfo]:
     root = parse_xml(data, http_status, content_type)
+    if _local(root.tag) in ("error", "errors"):
+        raise _xml_error_answer(root, http_status, "a catalog list")
     catalogs = []
     for element in root.iter():
         if _local(element.tag) != "catalog":
