@@ -165,15 +165,16 @@ def test_an_offer_status_without_a_status_mid_wait_is_tried_again(harness: Harne
     assert harness.clock.sleeps == [600, 600, 600]
 
 
+XML_LIST_ERROR = (
+    "<errors><error><reason>StoreLocked</reason><internalReason>Locked for review</internalReason></error></errors>"
+)
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
         ('{"error": {"code": "StoreLocked", "message": "Locked for review"}}', "application/json"),
-        (
-            "<errors><error><reason>StoreLocked</reason>"
-            "<internalReason>Locked for review</internalReason></error></errors>",
-            XML_TYPE,
-        ),
+        (XML_LIST_ERROR, XML_TYPE),
     ],
     ids=["json", "xml"],
 )
