@@ -69,7 +69,7 @@ class Written:
         return found
 
 
-def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
+def run_action(sandbox: Sandbox, tmp_path: Path, env_extra: dict[str, str] | None = None, **inputs: str) -> Written:
     files = StepFiles(tmp_path)
     given = {
         "publisher-id": "contoso",
@@ -88,7 +88,7 @@ def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
         "timeout": "0",
     }
     given.update(inputs)
-    env = runner_env(given, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"})
+    env = runner_env(given, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **(env_extra or {})})
     result = subprocess.run(command(), check=False, env=env, capture_output=True, text=True, timeout=30)
     return Written(result.returncode, result.stdout, result.stderr, files)
 
@@ -265,7 +265,8 @@ def test_apis_that_echo_the_bearer_token_leak_nothing_in_any_byte(sandbox: Sandb
     sandbox.inject(
         method="GET", path=r"/offers/vm-offer/status$", kind="echo", body=json.dumps(ECHOED_OFFER), times=None
     )
-    written = run_action(sandbox, tmp_path, **{"max-rejections": "1000"})
+    written = run_action(sandbox, tmp_path, {"RUNNER_DEBUG": "1"}, **{"max-rejections": "1000"})
+    assert "::debug::GET" in written.stdout  # the debug lines are scanned too
     assert written.code == 3, written.stdout + written.stderr  # the offer is pending at the deadline
     outputs = written.files.outputs()
     assert outputs["offer-status"] == "***" and outputs["offer-step"] == "***"
