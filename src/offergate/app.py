@@ -20,12 +20,20 @@ from offergate.core.verdict import Result
 from offergate.github.runner import Runner
 from offergate.offers.cloud_partner_portal.backend import CloudPartnerPortalOffers
 from offergate.offers.cloud_partner_portal.client import OfferClient
+from offergate.offers.product_ingestion.settings import ProductIngestionSettings
 from offergate.offers.settings import OfferSettings
 from offergate.transport.credentials import ads_token_provider, azure_token_provider
 from offergate.transport.session import make_session
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+CLOUD_PARTNER_PORTAL_MAINTENANCE = (
+    "Microsoft keeps the Cloud Partner Portal API in maintenance mode, for existing offers only; the "
+    "Product Ingestion API replaces it and also sees offers created since. To switch, give "
+    "`offer-api: product-ingestion` with the same offer-id and credentials (see the README's section "
+    "Moving from the Cloud Partner Portal API)."
+)
 ADS_SCOPE = "https://ads.microsoft.com/msads.manage offline_access"
 CONTENT_API_CREDENTIALS = ("Authorization", "AuthenticationToken", "DeveloperToken", "CustomerId", "CustomerAccountId")
 # With `timeout: 0` the one check may still retry a transient error for this long.
@@ -42,6 +50,23 @@ def offer_backend(settings: OfferSettings, clock: Clock, deadline: Deadline, run
     )
     session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug)
     return CloudPartnerPortalOffers(OfferClient(session, auth, settings, deadline), settings)
+
+
+def product_ingestion_backend(
+    settings: ProductIngestionSettings, clock: Clock, deadline: Deadline, runner: Runner
+) -> Backend:
+    from offergate.offers.product_ingestion.backend import ProductIngestionOffers
+    from offergate.offers.product_ingestion.client import IngestionClient
+
+    auth = azure_token_provider(
+        settings.credentials,
+        scope=GRAPH_SCOPE,
+        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
+        clock=clock,
+        on_token=runner.mask,
+    )
+    session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug)
+    return ProductIngestionOffers(IngestionClient(session, auth, settings, deadline), settings, clock)
 
 
 def catalog_backend(
@@ -88,7 +113,10 @@ def backends_of(config: Config, clock: Clock, deadline: Deadline, runner: Runner
     """One backend per configured gate, in the order they are reported."""
     backends = []
     if config.offers is not None:
+        runner.annotate("notice", CLOUD_PARTNER_PORTAL_MAINTENANCE, title="offergate: Cloud Partner Portal API")
         backends.append(offer_backend(config.offers, clock, deadline, runner))
+    if config.product_ingestion is not None:
+        backends.append(product_ingestion_backend(config.product_ingestion, clock, deadline, runner))
     if config.catalogs is not None:
         backends.append(catalog_backend(config.catalogs, clock, deadline, runner, workspace))
     return backends

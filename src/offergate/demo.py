@@ -1,12 +1,13 @@
 """`offergate demo`: the gate against the embedded sandbox on a compressed timeline.
 
-No credentials and no network: the sandbox serves the Cloud Partner Portal API, the Content
-API's catalog status and reports, and the token endpoint on loopback, and a scaled clock makes
-a three-day review pass in seconds.
+No credentials and no network: the sandbox serves the Cloud Partner Portal API, the Product
+Ingestion API, the Content API's catalog status and reports, and the token endpoint on loopback,
+and a scaled clock makes a three-day review pass in seconds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import time
 from collections.abc import Sequence
@@ -68,8 +69,27 @@ def stage_demo(sandbox: Sandbox) -> dict[str, str]:
     }
 
 
+def stage_product_ingestion(sandbox: Sandbox) -> dict[str, str]:
+    """Give `sandbox` a Product Ingestion product of the demo's account and its configure job; return
+    the inputs that gate it (run after `stage_demo`, whose app they use)."""
+    sandbox.add_product("contoso-saas", scenario="preview", account="contoso", alias="Contoso SaaS")
+    return {
+        "offer-api": "product-ingestion",
+        "offer-id": "contoso-saas",
+        "job-id": sandbox.add_job("succeeded"),
+        "timeout": "5d",
+        "poll-interval": "30m",
+        "azure-tenant-id": "demo-tenant",
+        "azure-client-id": "demo-app",
+        "azure-client-secret": DEMO_SECRETS[0],
+        "authority-url": sandbox.url,
+        "product-ingestion-url": sandbox.product_ingestion_url,
+    }
+
+
 def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> int:
-    """Start the sandbox, gate two offers and a catalog against it, print the log and the summary."""
+    """Start the sandbox, gate two offers on the Cloud Partner Portal API, one on the Product Ingestion
+    API and a catalog against it, all in one wait; print the log and the summary."""
     if argv:
         out.write("usage: offergate demo (takes no options)\n")
         return 2
@@ -78,11 +98,13 @@ def run_demo(argv: Sequence[str], out: TextIO, clock: Clock | None = None) -> in
         inputs = stage_demo(sandbox)
         workspace = tempfile.mkdtemp(prefix="offergate-demo-")
         out.write(
-            f"offergate demo: sandboxes of the Cloud Partner Portal API and the Content API run at {sandbox.url};\n"
+            "offergate demo: sandboxes of the Cloud Partner Portal API, the Product Ingestion API and the Content "
+            f"API run at {sandbox.url};\n"
             f"its clock runs {TIME_SCALE:g} times faster, so a review of several days takes seconds.\n\n"
         )
         env = {"GITHUB_WORKSPACE": workspace}
-        config = parse_config(inputs, env)
+        ingestion = parse_config(stage_product_ingestion(sandbox), env).product_ingestion
+        config = dataclasses.replace(parse_config(inputs, env), product_ingestion=ingestion)
         runner = Runner({}, out)
         for secret in DEMO_SECRETS:
             runner.mask(secret)

@@ -26,7 +26,9 @@ from tests.support.runner_env import ROOT, action_inputs, action_outputs
 
 EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yml"))
-EXPECTED = {"release.yml", "dispatch.yml", "catalog.yml", "scheduled.yml", "matrix.yml", "oidc.yml"}
+EXPECTED = {
+    "release.yml", "dispatch.yml", "catalog.yml", "scheduled.yml", "matrix.yml", "oidc.yml", "product-ingestion.yml",
+}  # fmt: skip
 SELF = "offergate/offergate"
 SELF_REF = f"{SELF}@v1"
 HOUR = 3600.0
@@ -54,7 +56,7 @@ VARS = {
     "AZURE_CLIENT_ID": FEDERATED_APP,
 }
 # Endpoints a real run takes from the defaults; the test points them at the sandbox.
-ENDPOINTS = ("authority-url", "marketplace-url", "content-api-url")
+ENDPOINTS = ("authority-url", "marketplace-url", "content-api-url", "product-ingestion-url")
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -194,6 +196,7 @@ def run_gate(
             "authority-url": harness.sandbox.url,
             "marketplace-url": harness.sandbox.url,
             "content-api-url": harness.sandbox.content_api_url,
+            "product-ingestion-url": harness.sandbox.product_ingestion_url,
         }
     )
     # The runner offers an OIDC token only to jobs granted `id-token: write`.
@@ -482,3 +485,32 @@ def test_oidc_uses_the_federated_credential(sandbox: Harness) -> None:
     assert any(r.path.startswith("/_github/oidc") for r in sandbox.sandbox.requests)
     token_calls = [r for r in sandbox.sandbox.requests if r.path.endswith("/oauth2/v2.0/token")]
     assert token_calls and all(b"client_assertion=" in r.body and b"client_secret" not in r.body for r in token_calls)
+
+
+# ------------------------------------------------------------------ product-ingestion.yml
+
+
+def test_product_ingestion_gate_with_a_configure_job(sandbox: Harness) -> None:
+    doc = workflow("product-ingestion.yml")
+    assert doc["jobs"]["gate"]["permissions"] == {"id-token": "write"}
+    sandbox.sandbox.add_product("contoso-vm", "going-live")
+    job = sandbox.sandbox.add_job("succeeded")
+    run = run_gate(sandbox, "product-ingestion.yml", "gate", inputs=dispatch_inputs(doc, **{"job-id": job}))
+    assert run.exit_code == 0, run.log
+    assert run.outputs["result"] == "passed" and run.outputs["submission-id"].startswith("submission/")
+    token_calls = [r for r in sandbox.sandbox.requests if r.path.endswith("/oauth2/v2.0/token")]
+    assert token_calls and all(r.form()["scope"] == "https://graph.microsoft.com/.default" for r in token_calls)
+    note = doc["jobs"]["gate"]["steps"][-1]
+    assert "always()" in note["if"] and "steps.gate.outputs.submission-id" in note["if"]  # also when it fails
+
+
+def test_product_ingestion_gate_ignores_an_old_live_submission(sandbox: Harness) -> None:
+    doc = workflow("product-ingestion.yml")
+    sandbox.sandbox.add_product("contoso-vm", "old-live")
+    inputs = dispatch_inputs(doc, **{"wait-until": "live", "submitted-after": "2020-01-01T00:00:00Z"})
+    assert run_gate(sandbox, "product-ingestion.yml", "gate", inputs=inputs).exit_code == 0  # the old one counts
+    inputs["submitted-after"] = "2999-01-01T00:00:00Z"
+    sandbox.clock.advance(6 * HOUR)
+    run = run_gate(sandbox, "product-ingestion.yml", "gate", inputs=inputs)
+    assert run.exit_code == 3, run.log
+    assert run.outputs["submission-id"] == ""

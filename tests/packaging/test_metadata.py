@@ -80,7 +80,7 @@ def test_every_output_documented() -> None:
         assert cells and cells[-1], f"README meaning of output {name}"
     assert set(action_outputs()) == {
         "result", "offer-status", "offer-step", "offers",
-        "published-count", "rejected-count", "catalogs", "report-path",
+        "published-count", "rejected-count", "catalogs", "report-path", "submission-id",
     }  # fmt: skip
 
 

@@ -76,7 +76,7 @@ def test_tenant_and_client_ids_are_case_insensitive(sb: Sandbox) -> None:
         (TENANT, secret_form(client_secret="wrong"), 401, "invalid_client", 7000215),
         (TENANT, secret_form(client_secret=""), 401, "invalid_client", 7000218),
         (TENANT, secret_form(client_id="stranger"), 400, "unauthorized_client", 700016),
-        (TENANT, secret_form(scope="https://graph.microsoft.com/.default"), 400, "invalid_scope", 70011),
+        (TENANT, secret_form(scope="https://management.azure.com/.default"), 400, "invalid_scope", 70011),
         (TENANT, secret_form(scope=""), 400, "invalid_request", 900144),
         (TENANT, secret_form(grant_type=""), 400, "invalid_request", 900144),
         (TENANT, secret_form(grant_type="password"), 400, "unsupported_grant_type", 70003),

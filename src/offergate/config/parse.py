@@ -12,10 +12,12 @@ from offergate.catalogs.settings import CatalogSettings
 from offergate.config.catalogs import catalog_settings
 from offergate.config.inputs import with_defaults
 from offergate.config.offers import offer_settings
+from offergate.config.product_ingestion import OfferApi, offer_api, product_ingestion_settings
 from offergate.config.values import parse_bool, parse_choice, parse_seconds
 from offergate.core.errors import InputError
 from offergate.core.outcome import OnPending
 from offergate.core.schedule import PollStrategy
+from offergate.offers.product_ingestion.settings import ProductIngestionSettings
 from offergate.offers.settings import OfferSettings
 
 MIN_POLL_INTERVAL = 1.0
@@ -31,6 +33,7 @@ class Config:
     write_summary: bool
     notices: tuple[str, ...] = field(default=())
     poll_strategy: PollStrategy = PollStrategy.FIXED
+    product_ingestion: ProductIngestionSettings | None = None
 
 
 def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
@@ -42,9 +45,10 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     on_pending = parse_choice("on-pending", raw["on-pending"], OnPending)
     write_summary = parse_bool("summary", raw["summary"])
     notices: list[str] = []
-    offers = offer_settings(raw, env, notices)
+    offers = offer_settings(raw, env, notices) if offer_api(raw) is OfferApi.CLOUD_PARTNER_PORTAL else None
+    product_ingestion = product_ingestion_settings(raw, env, notices)
     catalogs = catalog_settings(raw, notices)
-    if offers is None and catalogs is None:
+    if offers is None and catalogs is None and product_ingestion is None:
         raise InputError(
             None,
             "nothing to gate: give publisher-id and offer-id (the offer gate), or merchant-id, "
@@ -59,4 +63,5 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
         write_summary=write_summary,
         notices=tuple(notices),
         poll_strategy=poll_strategy,
+        product_ingestion=product_ingestion,
     )

@@ -1,5 +1,5 @@
-"""An in-process emulator of the Cloud Partner Portal API, the Merchant Center Content API
-(catalog status and rejection reports) and the token endpoints they need.
+"""An in-process emulator of the Cloud Partner Portal API, the Product Ingestion API, the Merchant
+Center Content API (catalog status and rejection reports) and the token endpoints they need.
 
 `offergate demo`, `offergate sandbox` and the tests run the gate against it over real
 loopback HTTP. Scenarios follow Microsoft's documentation, quirks included.

@@ -1,19 +1,27 @@
 """`offergate sandbox`: serve the emulator on a fixed port for experiments, until Ctrl-C.
 
-It serves one offer per (offer) scenario and, for the catalog gate, store MERCHANT_ID with
-one catalog per catalog scenario (ids in DEMO_CATALOGS).
+It serves one offer per (offer) scenario, one Product Ingestion product per product scenario
+(`<scenario>-product`) and one configure job per job scenario (ids in DEMO_JOBS) and, for the
+catalog gate, store MERCHANT_ID with one catalog per catalog scenario (ids in DEMO_CATALOGS).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 import threading
 from typing import TextIO
 
-from offergate.sandbox.catalog_scenarios import CATALOG_SCENARIOS, TRICKLE_DONE_AT
+from offergate.sandbox.catalog_scenarios import (
+    CATALOG_SCENARIOS,
+    TRICKLE_DONE_AT,
+    TRICKLE_PUBLISHED,
+    TRICKLE_REJECTIONS,
+)
 from offergate.sandbox.emulator import Sandbox
+from offergate.sandbox.ingestion_scenarios import JOB_SCENARIO_NAMES, PREVIEW_AT, PRODUCT_SCENARIO_NAMES
 from offergate.sandbox.scenarios import SCENARIOS, SIGNOFF_AT
 
 PUBLISHER = "contoso"
@@ -27,6 +35,9 @@ DEVELOPER_TOKEN = "sandbox-developer-token"
 ADS_CLIENT_ID = "sandbox-ads-client"
 ADS_REFRESH_TOKEN = "sandbox-refresh-token"
 ADS_STATIC_TOKEN = "sandbox-ads-token"
+DEMO_JOBS: dict[str, str] = {  # configure job id -> job scenario
+    f"00000000-0000-4000-8000-00000000000{n}": name for n, name in enumerate(JOB_SCENARIO_NAMES, start=1)
+}
 DEMO_CATALOGS: dict[str, str] = {  # catalog id -> catalog scenario
     "1001": "clean",
     "1002": "trickle",
@@ -63,9 +74,10 @@ def parser() -> argparse.ArgumentParser:
     result = argparse.ArgumentParser(
         prog="offergate sandbox",
         description=(
-            "Serve an emulator of the Cloud Partner Portal API, the Merchant Center Content API, the "
-            "Microsoft Entra token endpoint and GitHub's OIDC token endpoint on 127.0.0.1, with one offer "
-            "per scenario and one catalog per catalog scenario, until Ctrl-C."
+            "Serve an emulator of the Cloud Partner Portal API, the Product Ingestion API, the Merchant Center "
+            "Content API, the Microsoft Entra token endpoint and GitHub's OIDC token endpoint on 127.0.0.1, "
+            "with one offer per scenario, one product per product scenario and one catalog per catalog "
+            "scenario, until Ctrl-C."
         ),
         epilog=f"scenarios (times in scenario seconds):\n{listing}\n\ncatalog scenarios:\n{catalogs}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -110,6 +122,7 @@ def run_sandbox_command(argv: list[str], out: TextIO | None = None, stop: thread
         sandbox.accept_static_token(STATIC_TOKEN, publishers=[PUBLISHER])
         for name in scenarios:
             sandbox.add_offer(PUBLISHER, f"{name}-offer", scenario=name, display_text=f"Sandbox {name} offer")
+        add_demo_products(sandbox)
         add_demo_store(sandbox)
         stream.write(instructions(sandbox, scenarios))
         stream.flush()
@@ -137,18 +150,105 @@ def add_demo_store(sandbox: Sandbox) -> None:
     sandbox.accept_ads_access_token(ADS_STATIC_TOKEN, merchants=[MERCHANT_ID])
 
 
+def add_demo_products(sandbox: Sandbox) -> None:
+    """One Product Ingestion product per product scenario (account PUBLISHER), one job per job scenario."""
+    for name in PRODUCT_SCENARIO_NAMES:
+        sandbox.add_product(f"{name}-product", name, account=PUBLISHER, alias=f"Sandbox {name} product")
+    for job_id, name in DEMO_JOBS.items():
+        sandbox.add_job(name, job_id)
+
+
+def ingestion_instructions(sandbox: Sandbox) -> str:
+    preview_minutes = PREVIEW_AT / sandbox.time_scale / 60
+    products = "\n".join(f"  {name + '-product':<28}{text}" for name, text in PRODUCT_SCENARIO_NAMES.items())
+    jobs = "\n".join(f"  {job_id}  {name:<22}{JOB_SCENARIO_NAMES[name]}" for job_id, name in DEMO_JOBS.items())
+    command = command_line(
+        {
+            "offer-api": "product-ingestion",
+            "offer-id": "succeeded-product",
+            "product-ingestion-url": sandbox.product_ingestion_url,
+            "authority-url": sandbox.url,
+            "azure-tenant-id": TENANT,
+            "azure-client-id": CLIENT_ID,
+            "azure-client-secret": CLIENT_SECRET,
+            "wait-until": "live",
+            "timeout": "0",
+        }
+    )
+    return f"""\
+Products of the Product Ingestion API (Partner Center account '{PUBLISHER}'; a preview is ready
+after {preview_minutes:.1f} minutes):
+{products}
+Configure jobs (give one as job-id):
+{jobs}
+
+The offer gate on the Product Ingestion API, checking the product that is live once:
+{command}"""
+
+
+def command_line(flags: dict[str, str], env: dict[str, str] | None = None, *, width: int = 96) -> str:
+    """A copy-paste `offergate --name value ...` command, shell-quoted, continued with `\\` at `width`.
+
+    `env` comes first, one variable a line, as `NAME=value` assignments for the command.
+    """
+    lines = [f"{key}={shlex.quote(value)}" for key, value in (env or {}).items()]
+    line = "offergate"
+    for name, value in flags.items():
+        pair = f"--{name} {shlex.quote(value)}"
+        if len(line) + 1 + len(pair) > width and line != "offergate":
+            lines.append(line)
+            line = pair
+        else:
+            line = f"{line} {pair}"
+    lines.append(line)
+    return "  " + " \\\n    ".join(lines) + "\n"
+
+
 def catalog_instructions(sandbox: Sandbox) -> str:
     url = sandbox.url
     trickle_minutes = TRICKLE_DONE_AT / sandbox.time_scale / 60
+    trickle_offers = TRICKLE_PUBLISHED + len(TRICKLE_REJECTIONS)
     catalogs = "\n".join(
         f"  {catalog_id:<8}{scenario:<20}{CATALOG_SCENARIOS[scenario]}"
         for catalog_id, scenario in DEMO_CATALOGS.items()
+    )
+    store = {"merchant-id": MERCHANT_ID}
+    with_refresh_token = command_line(
+        {
+            **store,
+            "catalog-id": "1002",
+            "developer-token": DEVELOPER_TOKEN,
+            "ads-client-id": ADS_CLIENT_ID,
+            "ads-refresh-token": ADS_REFRESH_TOKEN,
+            "content-api-url": sandbox.content_api_url,
+            "authority-url": url,
+            "max-rejections": "5",
+            "expected-offers": str(trickle_offers),
+            "poll-interval": "5s",
+            "timeout": "15m",
+        },
+    )
+    with_static_token = command_line(
+        {
+            **store,
+            "catalog-id": "1001",
+            "developer-token": DEVELOPER_TOKEN,
+            "ads-access-token": ADS_STATIC_TOKEN,
+            "content-api-url": sandbox.content_api_url,
+            "timeout": "0",
+        },
     )
     return f"""\
 Catalogs of Merchant Center store '{MERCHANT_ID}' (the trickle review ends after {trickle_minutes:.1f} minutes):
 {catalogs}
 
-For the catalog gate, give these inputs (or ads-access-token: {ADS_STATIC_TOKEN} instead of the
+The catalog gate with a refresh token, on the trickle catalog (it passes once all {trickle_offers} offers
+are reviewed with at most 5 rejections):
+{with_refresh_token}
+With a static token, checking the clean catalog once (--timeout 0: without expected-offers a catalog
+within max-rejections stays pending until the deadline, 5h30m by default, and passes there):
+{with_static_token}
+In a workflow, give these inputs (or ads-access-token: {ADS_STATIC_TOKEN} instead of the
 ads-client-id and ads-refresh-token):
   merchant-id: {MERCHANT_ID}
   catalog-id: 1002
@@ -165,6 +265,26 @@ def instructions(sandbox: Sandbox, scenarios: list[str]) -> str:
     signoff_minutes = SIGNOFF_AT / sandbox.time_scale / 60
     offers = "\n".join(f"  {name + '-offer':<28}{SCENARIOS[name]}" for name in scenarios)
     first = f"{scenarios[0]}-offer"
+    offer = {"publisher-id": PUBLISHER, "offer-id": first, "marketplace-url": url}
+    with_secret = command_line(
+        {
+            **offer,
+            "authority-url": url,
+            "azure-tenant-id": TENANT,
+            "azure-client-id": CLIENT_ID,
+            "azure-client-secret": CLIENT_SECRET,
+            "poll-interval": "5s",
+            "timeout": "15m",
+        }
+    )
+    with_token = command_line({**offer, "azure-access-token": STATIC_TOKEN})
+    federated = command_line(
+        {**offer, "authority-url": url, "azure-tenant-id": TENANT, "azure-client-id": FEDERATED_CLIENT_ID},
+        {
+            "ACTIONS_ID_TOKEN_REQUEST_URL": sandbox.oidc_request_url,
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": sandbox.oidc_request_token,
+        },
+    )
     return f"""\
 offergate sandbox: serving at {url}
 Scenario time runs {sandbox.time_scale:g}x faster than real time: a realistic review reaches
@@ -174,23 +294,15 @@ Offers of publisher '{PUBLISHER}':
 {offers}
 
 With a client secret:
-  offergate --publisher-id {PUBLISHER} --offer-id {first} \\
-    --marketplace-url {url} --authority-url {url} \\
-    --azure-tenant-id {TENANT} --azure-client-id {CLIENT_ID} --azure-client-secret {CLIENT_SECRET} \\
-    --poll-interval 5s --timeout 15m
-
+{with_secret}
 With a static token:
-  offergate --publisher-id {PUBLISHER} --offer-id {first} --marketplace-url {url} \\
-    --azure-access-token {STATIC_TOKEN}
-
-With a federated credential (GitHub OIDC), set
-  ACTIONS_ID_TOKEN_REQUEST_URL={sandbox.oidc_request_url}
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN={sandbox.oidc_request_token}
-and give --azure-tenant-id {TENANT} --azure-client-id {FEDERATED_CLIENT_ID} (no secret).
-
+{with_token}
+With a federated credential (GitHub OIDC): GitHub's two variables, and the app without a secret:
+{federated}
 In a workflow, give the same values as inputs (publisher-id, offer-id, marketplace-url,
 authority-url, azure-tenant-id, azure-client-id, azure-client-secret or azure-access-token).
 
+{ingestion_instructions(sandbox)}
 {catalog_instructions(sandbox)}
 Press Ctrl-C to stop.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -16,18 +17,20 @@ from offergate.sandbox.content_api import BASE_PATH, ContentApi, StaticAdsTokens
 from offergate.sandbox.faults import Fault, Faults
 from offergate.sandbox.offers import VM_OFFER, OfferBook
 from offergate.sandbox.partner_api import PartnerApi
+from offergate.sandbox.product_ingestion import BASE_PATH as INGESTION_PATH
+from offergate.sandbox.product_ingestion import IngestionBook, ProductIngestionApi
 from offergate.sandbox.report_files import ReportRow
 from offergate.sandbox.report_links import ReportLinks
 from offergate.sandbox.routing import Handler, Router
 from offergate.sandbox.server import RESET, LoopbackServer, Reset
-from offergate.sandbox.tokens import Credentials
+from offergate.sandbox.tokens import CLOUD_PARTNER, GRAPH, Credentials
 from offergate.sandbox.wire import RecordedRequest, Response, api_error
 
 
 class Sandbox:
-    """An in-process emulator of the Cloud Partner Portal API, the Merchant Center Content API
-    (catalog status), Entra's token endpoint and GitHub's OIDC token endpoint, over real HTTP
-    on 127.0.0.1.
+    """An in-process emulator of the Cloud Partner Portal API, the Product Ingestion API, the
+    Merchant Center Content API (catalog status), Entra's token endpoint and GitHub's OIDC token
+    endpoint, over real HTTP on 127.0.0.1.
 
     `clock` gives monotonic seconds; scenario time = (clock() - offer or catalog added) * time_scale.
     """
@@ -49,6 +52,7 @@ class Sandbox:
         self._credentials = Credentials(clock)
         self._oidc = oidc.GitHubOidc(clock)
         self._catalogs = CatalogBook(clock, time_scale)
+        self._ingestion = IngestionBook(clock, time_scale)
         self._report_links = ReportLinks(clock, lambda: self.url)
         self._ads_tokens = StaticAdsTokens()
         self._content_api = ContentApi(self._catalogs, self._credentials, self._report_links, self._ads_tokens)
@@ -60,6 +64,7 @@ class Sandbox:
         self._server: LoopbackServer | None = None
         self.router = Router()
         PartnerApi(self._book, self._credentials).register(self.router)
+        ProductIngestionApi(self._ingestion, self._credentials).register(self.router)
         self._content_api.register(self.router)
         self.router.add("GET", report_links.PATH, self._report_links.handle)
         self.router.add("POST", entra.PATH, entra.TokenEndpoint(self._credentials, self._oidc).handle)
@@ -123,6 +128,31 @@ class Sandbox:
         if offer is None:
             raise KeyError(f"{publisher}/{offer_id}")
         return self._book.scenario_time(offer)
+
+    # ---------------------------------------------------------------- Product Ingestion API
+
+    @property
+    def product_ingestion_url(self) -> str:
+        """The Product Ingestion API base URL to give a client: {url}/rp/product-ingestion."""
+        return f"{self.url}{INGESTION_PATH}"
+
+    def add_product(
+        self,
+        external_id: str,
+        scenario: str = "preview",
+        *,
+        account: str = "contoso",
+        alias: str | None = None,
+        page_size: int = 3,
+    ) -> str:
+        """A product of Partner Center account `account` (apps see the accounts of their `publishers`)
+        whose submissions follow product `scenario` from now on; returns its guid. Submission lists
+        come `page_size` entries a page."""
+        return self._ingestion.add_product(external_id, scenario, account, alias or external_id, page_size)
+
+    def add_job(self, scenario: str = "succeeded", job_id: str | None = None) -> str:
+        """A configure job following job `scenario` from now on; returns its id (a new GUID by default)."""
+        return self._ingestion.add_job(job_id or str(uuid.uuid4()), scenario)
 
     # ---------------------------------------------------------------- Merchant Center catalogs
 
@@ -234,9 +264,10 @@ class Sandbox:
         """A Microsoft Advertising user's consent: `refresh_token` works for app `client_id` on any tenant."""
         self._credentials.add_ads_user(client_id, refresh_token, client_secret)
 
-    def accept_static_token(self, token: str, publishers: Iterable[str] | None = None) -> None:
-        """A bearer token acquired elsewhere; it never expires unless expire_tokens(include_static=True)."""
-        self._credentials.accept_static_token(token, publishers)
+    def accept_static_token(self, token: str, publishers: Iterable[str] | None = None, *, graph: bool = False) -> None:
+        """A bearer token acquired elsewhere, for the Cloud Partner Portal API (or Microsoft Graph, the
+        Product Ingestion API, with `graph`); it never expires unless expire_tokens(include_static=True)."""
+        self._credentials.accept_static_token(token, publishers, GRAPH if graph else CLOUD_PARTNER)
 
     def expire_tokens(self, include_static: bool = False) -> None:
         """Every access token issued so far now gets 401 (static ones too with include_static)."""

@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from offergate.sandbox.oidc import EXCHANGE_AUDIENCE, GitHubOidc, RefusedAssertion
-from offergate.sandbox.tokens import AdsUser, App, Credentials, Principal
+from offergate.sandbox.tokens import CLOUD_PARTNER, GRAPH, AdsUser, App, Credentials, Principal
 from offergate.sandbox.wire import RecordedRequest, Response, json_response
 
 PATH = r"/(?P<tenant>[^/]+)/oauth2/v2\.0/token"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+APP_AUDIENCES = {CLOUD_PARTNER_SCOPE: CLOUD_PARTNER, GRAPH_SCOPE: GRAPH}  # what an app may ask a token for
 ADS_SCOPE = "https://ads.microsoft.com/msads.manage"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 COMMON_TENANTS = frozenset({"common", "organizations", "consumers"})
@@ -143,7 +145,7 @@ class TokenEndpoint:
         if app is None:
             raise _unknown_app(client_id, tenant)
         scope = _required(form, "scope")
-        if scope != CLOUD_PARTNER_SCOPE:
+        if scope not in APP_AUDIENCES:
             raise _bad_scope(scope)
         if form.get("client_assertion") or form.get("client_assertion_type"):
             self._check_assertion(app, form)
@@ -152,7 +154,7 @@ class TokenEndpoint:
                 raise _bad_secret(app.client_id)
         else:
             raise _no_credential()
-        return self._success(app.principal())
+        return self._success(app.principal(APP_AUDIENCES[scope]))
 
     def _check_assertion(self, app: App, form: dict[str, str]) -> None:
         if form.get("client_assertion_type") != JWT_BEARER:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 CLOUD_PARTNER = "https://cloudpartner.azure.com"
+GRAPH = "https://graph.microsoft.com"  # the Product Ingestion API
 ADVERTISING = "https://ads.microsoft.com"
 DEFAULT_LIFETIME = 3599.0
 
@@ -39,8 +40,8 @@ class App:
     federated: bool
     publishers: frozenset[str] | None
 
-    def principal(self) -> Principal:
-        return Principal(f"'{self.client_id}' of tenant '{self.tenant}'", CLOUD_PARTNER, self.publishers)
+    def principal(self, audience: str = CLOUD_PARTNER) -> Principal:
+        return Principal(f"'{self.client_id}' of tenant '{self.tenant}'", audience, self.publishers)
 
 
 @dataclass
@@ -99,8 +100,8 @@ class Credentials:
             user.client_secret = client_secret
             user.refresh_tokens.add(refresh_token)
 
-    def accept_static_token(self, value: str, publishers: Iterable[str] | None) -> None:
-        principal = Principal("the static token", CLOUD_PARTNER, _publisher_set(publishers))
+    def accept_static_token(self, value: str, publishers: Iterable[str] | None, audience: str = CLOUD_PARTNER) -> None:
+        principal = Principal("the static token", audience, _publisher_set(publishers))
         with self._lock:
             self._tokens[value] = AccessToken(value, principal, None, static=True)
 
