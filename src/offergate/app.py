@@ -15,7 +15,7 @@ from offergate.core.errors import ApiError, Cancelled, ExitCode
 from offergate.core.gate import Gate
 from offergate.core.outcome import Outcome, exit_code_for
 from offergate.core.schedule import PollStrategy
-from offergate.core.signals import cancellable
+from offergate.core.signals import cancellable, held
 from offergate.core.verdict import Result
 from offergate.github.runner import Runner
 from offergate.offers.cloud_partner_portal.backend import CloudPartnerPortalOffers
@@ -76,6 +76,7 @@ def catalog_backend(
     # offers-only run never needs.
     from offergate.catalogs.backend import ContentApiCatalogs
     from offergate.catalogs.client import CatalogClient
+    from offergate.catalogs.watcher import hosts_only
 
     auth = ads_token_provider(
         settings.credentials,
@@ -94,7 +95,13 @@ def catalog_backend(
     return ContentApiCatalogs(
         CatalogClient(session, auth, settings, deadline),
         settings,
-        download_session=make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
+        download_session=make_session(
+            # the report URL (and a redirect's) is printed as its host only: its path may hold a token
+            clock=clock,
+            deadline=deadline,
+            user_agent=USER_AGENT,
+            debug=lambda line: runner.debug(hosts_only(line)),
+        ),
         clock=clock,
         deadline=deadline,
         workspace=workspace,
@@ -148,6 +155,9 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
     ending = Ending(config.timeout, config.on_pending)
     settings = RunSettings(config.timeout, config.poll_interval, config.write_summary)
     report(runner, outcome, [backend.present(ending) for backend in backends], settings)
+    late = held()  # a signal while reporting (held by the command line) waited for the report
+    if late is not None and outcome.cancelled is None:
+        runner.info(f"offergate: {late} came after the verdict; the report was finished first")
     return outcome
 
 

@@ -27,6 +27,7 @@ from offergate.config.parse import parse_config
 from offergate.config.values import shown
 from offergate.core.clock import SYSTEM_CLOCK, Clock
 from offergate.core.errors import ExitCode, InputError
+from offergate.core.signals import held_signals
 from offergate.github import markdown as md
 from offergate.github.runner import Runner
 
@@ -248,7 +249,8 @@ def main(
         from offergate.sandbox import run_sandbox_command
 
         return run_sandbox_command(rest, out=stream)
-    return run_gate_command(args, environ, clock or SYSTEM_CLOCK, stream)
+    with held_signals():  # a signal before or after the wait never ends the process with nothing written
+        return run_gate_command(args, environ, clock or SYSTEM_CLOCK, stream)
 
 
 def _asks_help(args: Sequence[str]) -> bool:

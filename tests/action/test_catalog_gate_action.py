@@ -177,7 +177,7 @@ def test_unknown_catalog_lists_the_stores_catalogs(harness: Harness) -> None:
     harness.sandbox.add_catalog(STORE["merchant_id"], "outlet", scenario="clean")
     run = harness.run(harness.catalog_inputs(**{"catalog-id": "mian", "timeout": "1h"}))
     assert run.exit_code == 4, run.log
-    assert "'mian'" in run.log and "main, outlet" in run.log
+    assert "'mian'" in run.log and "'main', 'outlet'" in run.log
     assert status_calls(harness) == []
 
 

@@ -122,8 +122,8 @@ def test_unknown_offer_lists_the_known_ones(harness: Harness) -> None:
     run = harness.run(harness.app_inputs(**{"offer-id": "vm-ofer"}))
     assert run.exit_code == 4
     assert run.outputs["result"] == "error"
-    assert "vm-ofer" in run.log and "other-offer, vm-offer" in run.log
-    assert "other-offer, vm-offer" in run.summary_text
+    assert "'vm-ofer'" in run.log and "'other-offer', 'vm-offer'" in run.log
+    assert "'other-offer', 'vm-offer'" in run.summary_text
 
 
 def test_offer_that_disappears_is_a_404_error(harness: Harness) -> None:

@@ -19,8 +19,11 @@ def test_json_status_without_report_url() -> None:
 
 
 def test_json_counts_as_strings_or_missing() -> None:
-    status = parse_status_json("c1", {"publishedCount": "7"})
+    """A published count may be missing (0); the rejected count may not (see tests/hardening)."""
+    status = parse_status_json("c1", {"publishedCount": "7", "rejectedCount": "0"})
     assert (status.catalog_id, status.published, status.rejected) == ("c1", 7, 0)
+    assert parse_status_json("c1", {"rejectedCount": 2}).published == 0
+    assert parse_status_json("c1", {"publishedCount": None, "rejectedCount": 2}).published == 0
 
 
 @pytest.mark.parametrize("bad", [{"rejectedCount": "many"}, {"rejectedCount": -1}, {"rejectedCount": True}, ["x"]])

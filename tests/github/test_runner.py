@@ -370,12 +370,14 @@ def test_outputs_remembered_without_github_output() -> None:
     assert runner.outputs == {"result": "passed"} and out.getvalue() == "" and runner.problems == []
 
 
-def test_outputs_are_not_redacted(tmp_path: Path) -> None:
+def test_outputs_are_redacted_as_the_log_is(tmp_path: Path) -> None:
+    """An output can carry API text that echoes a token: it is redacted, in every form."""
     path = tmp_path / "out"
     runner, _ = make({"GITHUB_OUTPUT": str(path)})
-    runner.mask("token-value")
-    runner.set_output("x", "has token-value")
-    assert parse_output_file(path.read_text())["x"] == "has token-value"
+    runner.mask("token/value")
+    runner.set_output("x", "has token/value and token%2Fvalue")
+    assert parse_output_file(path.read_text())["x"] == "has *** and ***"
+    assert runner.outputs["x"] == "has *** and ***"
 
 
 @pytest.mark.parametrize("kind", ["missing-folder", "directory", "permission"])

@@ -9,6 +9,7 @@ form the runner would not mask by itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -68,7 +69,7 @@ class Written:
         return found
 
 
-def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
+def run_action(sandbox: Sandbox, tmp_path: Path, env_extra: dict[str, str] | None = None, **inputs: str) -> Written:
     files = StepFiles(tmp_path)
     given = {
         "publisher-id": "contoso",
@@ -87,7 +88,7 @@ def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
         "timeout": "0",
     }
     given.update(inputs)
-    env = runner_env(given, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"})
+    env = runner_env(given, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **(env_extra or {})})
     result = subprocess.run(command(), check=False, env=env, capture_output=True, text=True, timeout=30)
     return Written(result.returncode, result.stdout, result.stderr, files)
 
@@ -237,3 +238,42 @@ def test_library_logs_warnings_and_a_crash_leak_nothing(
         for form in forms(value):
             assert form not in everything
     assert captured.err == ""
+
+
+# -- containment item 4: no secret in any byte, with APIs that echo them ------------------------------
+
+ECHOED_OFFER = {
+    "status": "{bearer-token}",
+    "steps": [
+        {
+            "id": "{bearer-token}",
+            "stepName": "Step {bearer-token}",
+            "status": "inProgress",
+            "messages": [{"messageHtml": "<b>token</b> {bearer-token}", "level": "error"}],
+        }
+    ],
+    "messages": [{"messageHtml": "Bearer {bearer-token}", "level": "error"}],
+    "previewLinks": [{"displayText": "{bearer-token}", "uri": "https://preview.example/?t={bearer-token}"}],
+}
+
+
+def test_apis_that_echo_the_bearer_token_leak_nothing_in_any_byte(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The offer status repeats the acquired token in its status, step, messages and links (so in
+    the offer-status, offer-step and offers outputs too); the catalog gate reads a real report
+    (its URL's signature masked, its files written). Stdout, stderr, the summary, the outputs
+    and every file in the workspace hold no input secret, no token and no report URL or signature."""
+    sandbox.inject(
+        method="GET", path=r"/offers/vm-offer/status$", kind="echo", body=json.dumps(ECHOED_OFFER), times=None
+    )
+    written = run_action(sandbox, tmp_path, {"RUNNER_DEBUG": "1"}, **{"max-rejections": "1000"})
+    assert "::debug::GET" in written.stdout  # the debug lines are scanned too
+    assert written.code == 3, written.stdout + written.stderr  # the offer is pending at the deadline
+    outputs = written.files.outputs()
+    assert outputs["offer-status"] == "***" and outputs["offer-step"] == "***"
+    assert json.loads(outputs["offers"])[0]["status"] == "***"
+    assert sandbox.tokens_issued and sandbox.report_urls_issued
+    assert sorted(p.name for p in (written.files.workspace / "offergate-report").iterdir()) == [
+        "cat-1.csv",
+        "cat-1.json",
+    ]
+    assert_no_secret_written(written, sandbox)

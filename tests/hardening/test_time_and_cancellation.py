@@ -116,6 +116,82 @@ def test_sigterm_while_the_report_download_hangs(sandbox: Sandbox, tmp_path: Pat
     assert files.outputs()["result"] == "pending"
 
 
+# -- containment item 9: a signal while reporting ----------------------------------------------------
+
+
+def outputs_written(files: StepFiles, name: str) -> bool:
+    try:
+        return name in files.outputs()
+    except (IndexError, ValueError):  # being written
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_report_is_written_waits_for_the_report(
+    sandbox: Sandbox, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """The job summary is a FIFO nobody reads yet, so the process is held mid-report (outputs
+    written, summary not): the signal does not kill it; once the summary is read it ends with the
+    verdict's exit code, its outputs and its summary, and says the signal waited."""
+    sandbox.add_offer("contoso", "vm-offer", scenario="succeeded")
+    files = StepFiles(tmp_path)
+    inputs = {
+        "publisher-id": "contoso",
+        "offer-id": "vm-offer",
+        "azure-tenant-id": "tenant-1",
+        "azure-client-id": "app-1",
+        "azure-client-secret": "app-secret-1",
+        "authority-url": sandbox.url,
+        "marketplace-url": sandbox.url,
+        "wait-until": "live",
+    }
+    env = runner_env(inputs, files, {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"})
+    os.mkfifo(files.summary)
+    process = subprocess.Popen(command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        end = time.monotonic() + 15
+        while not outputs_written(files, "offers"):
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < end, "the outputs were never written"
+            time.sleep(0.02)
+        time.sleep(0.1)  # now blocked opening the summary
+        process.send_signal(sig)
+        time.sleep(0.3)
+        assert process.poll() is None, f"killed by {sig.name} while reporting: {process.communicate()[0]}"
+        summary = files.summary.read_text(encoding="utf-8")  # lets the summary be written
+        log, _ = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert "passed" in summary.splitlines()[0]
+    assert files.outputs()["result"] == "passed"
+    assert f"offergate: {sig.name} came after the verdict; the report was finished first" in log
+
+
+def test_a_signal_before_the_wait_cancels_it_as_it_begins() -> None:
+    """A signal held between the start of the command and the wait (reading inputs, building
+    sessions) is not lost: the wait is cancelled as it begins, so the report says cancelled."""
+    from offergate.core.errors import Cancelled
+    from offergate.core.signals import cancellable, held_signals
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    entered = False
+    try:
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # the handler runs: the process is not killed
+            with pytest.raises(Cancelled) as caught, cancellable():
+                entered = True
+        assert not entered
+        assert (caught.value.signal_name, int(caught.value.exit_code)) == ("SIGTERM", 143)
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 # -- item 17: the wall clock does not matter -------------------------------------------------------
 
 

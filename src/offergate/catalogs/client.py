@@ -19,6 +19,7 @@ from offergate.catalogs.model import (
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
+from offergate.core.wording import listing
 from offergate.transport.authorized import authorized_get, json_document
 from offergate.transport.send import MAX_BODY
 from offergate.transport.tokens import TokenProvider
@@ -31,7 +32,6 @@ HINTS = {
     ),
     404: "unknown store or catalog, or no review status yet: check merchant-id and catalog-id",
 }
-MAX_LISTED = 20
 STATUS_MAX_BODY = 1024 * 1024  # a status answer is a few hundred bytes; anything this big is refused unread
 
 
@@ -55,7 +55,9 @@ class CatalogClient:
         return parse_catalogs_json(json_document(response, SERVICE), response.status_code)
 
     def status(self, catalog_id: str) -> CatalogStatus:
-        response = self._get(f"{self._base}/{quote(catalog_id, safe='')}/status", STATUS_MAX_BODY)
+        response = self._get(
+            f"{self._base}/{quote(catalog_id, safe='', errors='backslashreplace')}/status", STATUS_MAX_BODY
+        )
         if self._xml:
             return parse_status_xml(catalog_id, response.content, response.status_code, _content_type(response))
         return parse_status_json(catalog_id, json_document(response, SERVICE), response.status_code)
@@ -97,8 +99,9 @@ def _content_type(response: requests.Response) -> str:
 def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[str]:
     """The catalog ids to gate, checked against the store's catalog list (all of them for `all`).
 
-    Checking first tells a mistyped id (an error listing the store's catalogs) from a catalog
-    that has no review status yet (the status call answers 404 for both).
+    Checking first tells a mistyped id (an error listing the store's catalogs: sorted, escaped,
+    at most `MAX_LISTED` and how many more) from a catalog that has no review status yet (the
+    status call answers 404 for both).
     """
     known = {c.id.lower(): c.id for c in client.list_catalogs()}
     if settings.catalog_ids is None:
@@ -107,14 +110,10 @@ def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[s
         return list(known.values())
     missing = [c for c in settings.catalog_ids if c.lower() not in known]
     if missing:
-        listed = sorted(known.values())
-        have = ", ".join(listed[:MAX_LISTED]) + (
-            f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else ""
-        )
         raise ApiError(
             SERVICE,
-            f"store {settings.merchant_id} has no catalog {', '.join(repr(m) for m in missing)}",
+            f"store {settings.merchant_id} has no catalog {listing(missing)}",
             status=404,
-            hint=f"the catalogs of this store: {have or 'none'}. Check catalog-id",
+            hint=f"the catalogs of this store: {listing(list(known.values()))}. Check catalog-id",
         )
     return [known[c.lower()] for c in settings.catalog_ids]

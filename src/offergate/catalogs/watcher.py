@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,10 +26,75 @@ from offergate.core.wording import plural
 
 REPORT_INTERVAL = 3600.0
 
+#: Query parameters of a report URL whose values are masked: the signatures and tokens of signed
+#: links (the Content API's `token`, storage SAS `sig`, S3 `X-Amz-Signature` / `-Credential` /
+#: `-Security-Token`, GCS `X-Goog-Signature` / `-Credential`, CloudFront `Signature` / `Policy` /
+#: `Key-Pair-Id`, and the usual `key`, `code`, `access_token`, `password`, `secret`). Compared
+#: without case. Nothing else of the URL is masked on its own: the API chooses the other values,
+#: and a mask on `failed` or `| --- |` would hide the gate's own verdict and Markdown.
+SIGNATURE_PARAMETERS = frozenset(
+    {
+        "token",
+        "access_token",
+        "sig",
+        "signature",
+        "sas",
+        "key",
+        "api_key",
+        "apikey",
+        "code",
+        "password",
+        "secret",
+        "policy",
+        "key-pair-id",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-signature",
+        "x-goog-credential",
+    }
+)
+#: A signature value shorter than this, or with spaces in it, is no signature but API text: not masked.
+MIN_SIGNATURE = 16
+
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>()]*")
+
 
 def report_secrets(url: str) -> list[str]:
-    """The report URL and its query values (the `token=`), to mask before anything is printed."""
-    return [url, *(value for _, value in parse_qsl(urlsplit(url).query) if len(value) >= 4)]
+    """What to mask for a report URL before anything is printed: the URL as a whole, when it is a
+    web URL, and the values of its `SIGNATURE_PARAMETERS` that look like signatures (16 characters
+    or more, no spaces). The API chooses the URL, so nothing else of it becomes a mask."""
+    try:
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return []
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return []
+    signatures = [
+        value
+        for name, value in query
+        if name.lower() in SIGNATURE_PARAMETERS and len(value) >= MIN_SIGNATURE and not any(c.isspace() for c in value)
+    ]
+    return [url, *signatures]
+
+
+def host_of(url: str) -> str:
+    """`https://host[:port]`: how a report URL (or a redirect's) is ever printed; never its path or query."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return "(a URL)"
+    if not host:
+        return "(a URL)"
+    shown = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{shown}" + (f":{port}" if port is not None else "")
+
+
+def hosts_only(text: str) -> str:
+    """`text` with every URL in it cut to its host: a report URL's path may hold a token too."""
+    return _URL.sub(lambda match: host_of(match.group()), text)
 
 
 @dataclass
@@ -94,7 +160,8 @@ class CatalogWatcher:
                     return CatalogObservation(status, None, "the report URL expired and no fresh one was given")
                 path = self._download(status)
         except ApiError as error:
-            return CatalogObservation(status, None, f"the report could not be downloaded: {error.describe()}")
+            problem = f"the report could not be downloaded: {hosts_only(error.describe())}"
+            return CatalogObservation(status, None, problem)
         try:
             self.report_dir.mkdir(parents=True, exist_ok=True)
             digest = read_report(
@@ -105,7 +172,7 @@ class CatalogWatcher:
                 json_out=self.report_dir / f"{self.catalog_id}.json",
             )
         except ReportError as error:
-            return CatalogObservation(status, None, f"the report could not be read: {error}")
+            return CatalogObservation(status, None, f"the report could not be read: {hosts_only(str(error))}")
         except OSError as error:
             return CatalogObservation(status, None, f"the report files could not be written: {error.strerror}")
         finally:

@@ -247,12 +247,14 @@ class Runner:
         """Set a step output (heredoc form, random `ghadelimiter_<uuid4>` delimiter).
 
         Raises ValueError for a name that is not `[A-Za-z_][A-Za-z0-9_-]*` or for a name or
-        value holding the delimiter. Values are written as given (not redacted: callers
-        never pass secrets). Without GITHUB_OUTPUT the output is only remembered (with a
-        warning in Actions, where GITHUB_OUTPUT should be set).
+        value holding the delimiter. Values are redacted as the log is (an output can carry
+        API text, and an API may echo a token), then written as they are otherwise: an
+        output is data, so it is not neutralised. Without GITHUB_OUTPUT the output is only
+        remembered (with a warning in Actions, where GITHUB_OUTPUT should be set).
         """
         if not _OUTPUT_NAME.fullmatch(name):
             raise ValueError(f"invalid output name {name!r}")
+        value = self.redact(value)
         import uuid  # lazily: the first output is written after the first request
 
         delimiter = f"ghadelimiter_{uuid.uuid4()}"

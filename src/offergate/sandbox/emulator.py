@@ -321,6 +321,7 @@ class Sandbox:
         (Content-Length larger than the body, then the connection closes), "long-body"
         (Content-Length smaller than the body), "reset-mid-body" (half the body, then a reset),
         "gzip" (`Content-Encoding: gzip`; the body compressed, or a canned `body` sent as given).
+        "echo": a canned answer (default 200) whose `{bearer-token}` becomes the request's token.
         `times` None: every matching request.
         """
         return self._faults.add(
@@ -367,6 +368,8 @@ class Sandbox:
             return RESET
         if fault.kind == "stall":
             self._stopping.wait(fault.seconds)
+        if fault.kind == "echo":
+            return fault.echo(request.headers.get("Authorization") or request.headers.get("AuthenticationToken") or "")
         answer = fault.response() or self._dispatch(request)
         return fault.shape(answer) if isinstance(answer, Response) else answer
 

@@ -11,7 +11,21 @@ from dataclasses import dataclass, field
 
 from offergate.sandbox.wire import Response
 
-KINDS = ("status", "html", "not-json", "reset", "stall", "drip", "short-body", "long-body", "reset-mid-body", "gzip")
+KINDS = (
+    "status",
+    "html",
+    "not-json",
+    "reset",
+    "stall",
+    "drip",
+    "short-body",
+    "long-body",
+    "reset-mid-body",
+    "gzip",
+    "echo",
+)
+#: In an "echo" fault's body, replaced by the request's bearer token (a hostile API repeating it).
+ECHO_TOKEN = "{bearer-token}"
 # Kinds that change how an answer (the real one, or the canned one when `status` is given) is delivered.
 SHAPES = ("drip", "short-body", "long-body", "reset-mid-body", "gzip")
 
@@ -59,7 +73,7 @@ class Fault:
                 self.content_type or "application/json; charset=utf-8",
                 dict(self.headers),
             )
-        if self.kind == "status" or (self.kind in ("stall", *SHAPES) and self.status is not None):
+        if self.kind == "status" or (self.kind in ("stall", "echo", *SHAPES) and self.status is not None):
             return Response(
                 self.status or 503,
                 _or(self.body, b""),
@@ -67,6 +81,16 @@ class Fault:
                 dict(self.headers),
             )
         return None
+
+    def echo(self, authorization: str) -> Response:
+        """The canned answer (200 by default) with `{bearer-token}` replaced by the request's token."""
+        token = authorization.split(" ", 1)[-1].encode("utf-8", "replace")
+        return Response(
+            self.status or 200,
+            _or(self.body, b"").replace(ECHO_TOKEN.encode(), token),
+            self.content_type or "application/json; charset=utf-8",
+            dict(self.headers),
+        )
 
     def shape(self, answer: Response) -> Response:
         """The answer as this fault delivers it (unchanged for kinds that do not shape answers).

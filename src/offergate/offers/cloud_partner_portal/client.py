@@ -8,6 +8,7 @@ import requests
 
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
+from offergate.core.wording import listing, quoted
 from offergate.offers.cloud_partner_portal.model import (
     SERVICE,
     OfferStatus,
@@ -50,7 +51,7 @@ class OfferClient:
         return parse_offer_list(json_document(response, SERVICE), response.status_code)
 
     def status(self, offer_id: str) -> OfferStatus:
-        response = self._get(f"{self._base}/{quote(offer_id, safe='')}/status")
+        response = self._get(f"{self._base}/{quote(offer_id, safe='', errors='backslashreplace')}/status")
         return parse_status(offer_id, json_document(response, SERVICE), response.status_code)
 
     def _get(self, url: str) -> requests.Response:
@@ -67,15 +68,15 @@ class OfferClient:
 
 
 def check_offer_ids(client: OfferClient, settings: OfferSettings) -> dict[str, OfferSummary]:
-    """The publisher's entries for the offers asked for; an unknown id is an error listing the known ones."""
+    """The publisher's entries for the offers asked for; an unknown id is an error listing the known ones
+    (sorted, escaped, at most `MAX_LISTED` and how many more: a publisher may have thousands)."""
     known = {offer.id.lower(): offer for offer in client.list_offers()}
     missing = [o for o in settings.offer_ids if o.lower() not in known]
     if missing:
-        have = ", ".join(sorted(o.id for o in known.values())) or "none"
         raise ApiError(
             SERVICE,
-            f"publisher '{settings.publisher_id}' has no offer {', '.join(repr(m) for m in missing)}",
+            f"publisher {quoted(settings.publisher_id)} has no offer {listing(missing)}",
             status=404,
-            hint=f"the offers this publisher has: {have}. Check offer-id",
+            hint=f"the offers this publisher has: {listing([o.id for o in known.values()])}. Check offer-id",
         )
     return {o: known[o.lower()] for o in settings.offer_ids}
