@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import shlex
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
+from offergate.cli import main
 from offergate.sandbox import SCENARIOS, run_sandbox_command
 
 
@@ -118,6 +121,53 @@ def test_all_scenarios_by_default() -> None:
     try:
         for name in SCENARIOS:
             assert f"{name}-offer" in out.getvalue()
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert codes == [0]
+
+
+def banner_commands(text: str) -> list[list[str]]:
+    """Every command line of the banner (from an `offergate` line or its variables to the last `\\`)."""
+    commands: list[list[str]] = []
+    lines = text.splitlines()
+    for start, line in enumerate(lines):
+        if not re.match(r"^  (offergate --|[A-Z_]+=)", line):
+            continue
+        joined, following = line, start + 1
+        while joined.endswith("\\"):
+            joined, following = joined[:-1] + lines[following], following + 1
+        commands.append(shlex.split(joined))
+    return commands
+
+
+def test_the_banner_gives_a_command_line_for_each_gate_that_works_as_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    thread, stop, out, codes = serve(["--port", "0", "--time-scale", "1e9", "--scenario", "signoff"])
+    try:
+        commands = banner_commands(out.getvalue())
+        assert len(commands) == 5, out.getvalue()
+        flat = [" ".join(command) for command in commands]
+        assert sum("--azure-client-secret sandbox-secret" in c for c in flat) == 1
+        assert sum("--azure-access-token sandbox-token" in c for c in flat) == 1
+        assert sum(c.startswith("ACTIONS_ID_TOKEN_REQUEST_URL=") for c in flat) == 1
+        assert sum("--ads-refresh-token sandbox-refresh-token" in c for c in flat) == 1
+        clean = [c for c in flat if "--catalog-id 1001" in c]
+        assert len(clean) == 1 and clean[0].endswith("--timeout 0")
+        for command in commands:
+            env = {"GITHUB_WORKSPACE": str(tmp_path)}
+            while "=" in command[0]:
+                name, _, value = command.pop(0).partition("=")
+                env[name] = value
+            assert command[0] == "offergate"
+            assert all(flag in command for flag in ("--marketplace-url", "--offer-id")) or all(
+                flag in command for flag in ("--merchant-id", "--catalog-id", "--content-api-url")
+            )
+            log = io.StringIO()
+            assert main(command[1:], env=env, out=log) == 0, f"{command}\n{log.getvalue()}"
+            assert "passed" in log.getvalue()
     finally:
         stop.set()
         thread.join(timeout=5)

@@ -6,9 +6,21 @@ from collections.abc import Mapping
 
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.config.credentials import ads_credentials
-from offergate.config.values import parse_base_url, parse_bool, parse_choice, parse_count, parse_identifier, parse_list
+from offergate.config.values import (
+    parse_base_url,
+    parse_bool,
+    parse_choice,
+    parse_count,
+    parse_id_list,
+    parse_identifier,
+    parse_secret,
+    shown,
+    url_path_segments,
+)
 from offergate.core.errors import InputError
 from offergate.core.secret import Secret
+
+MAX_REPORT_DIR = 1024
 
 
 def parse_report_dir(value: str) -> str:
@@ -16,14 +28,34 @@ def parse_report_dir(value: str) -> str:
     text = value.strip().replace("\\", "/")
     parts = [p for p in text.split("/") if p not in ("", ".")]
     if not parts or text.startswith("/") or ".." in parts:
-        raise InputError("report-dir", f"'{value.strip()}' must be a folder inside the workspace, given relative to it")
+        raise InputError("report-dir", f"{shown(value)} must be a folder inside the workspace, given relative to it")
+    if not text.isprintable():
+        raise InputError("report-dir", f"{shown(value)} holds an unprintable character: give a plain folder name")
+    if len(text) > MAX_REPORT_DIR or any(len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
+        raise InputError(
+            "report-dir", f"{shown(value)} is too long: at most {MAX_REPORT_DIR} characters, 255 bytes a folder"
+        )
     return "/".join(parts)
+
+
+def parse_content_api_url(value: str) -> str:
+    """content-api-url, refused when it already holds the merchant id or catalog path the gate appends."""
+    url = parse_base_url("content-api-url", value)
+    segments = url_path_segments(url)
+    if segments and (segments[-1].isdigit() or "catalogs" in segments):
+        raise InputError(
+            "content-api-url",
+            "already holds part of the path the gate appends to it ({merchant-id}/catalogs/…): give the URL "
+            "up to /bmc/, such as https://content.api.bingads.microsoft.com/shopping/v9.1/bmc/ (the store id "
+            "goes in merchant-id)",
+        )
+    return url
 
 
 def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSettings | None:
     merchant = raw["merchant-id"].strip()
-    catalog_list = parse_list(raw["catalog-id"])
-    developer_token = raw["developer-token"].strip()
+    catalog_list = parse_id_list("catalog-id", raw["catalog-id"])
+    developer_token = parse_secret("developer-token", raw["developer-token"])
     if not merchant and not catalog_list:
         return None
     if not merchant:
@@ -47,7 +79,7 @@ def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSetti
         raise InputError(missing, "customer-id and customer-account-id go together: give both or neither")
     content_format = parse_choice("content-format", raw["content-format"], ContentFormat)
     expected = raw["expected-offers"].strip()
-    url = parse_base_url("content-api-url", raw["content-api-url"])
+    url = parse_content_api_url(raw["content-api-url"])
     return CatalogSettings(
         merchant_id=parse_identifier("merchant-id", merchant),
         catalog_ids=catalog_ids,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from offergate.config.values import parse_base_url, parse_identifier
+from offergate.config.values import parse_base_url, parse_identifier, parse_secret, url_path_segments
 from offergate.core.errors import InputError
 from offergate.core.secret import Secret
 from offergate.transport.credentials import (
@@ -17,13 +18,36 @@ from offergate.transport.credentials import (
     AzureGitHubOidc,
 )
 
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TENANT_WORDS = ("common", "organizations", "consumers")
+
+
+def parse_authority_url(value: str, tenant: str) -> str:
+    """authority-url, refused when it already holds the tenant or token path the gate appends to it."""
+    url = parse_base_url("authority-url", value)
+    segments = url_path_segments(url)
+    tenant_like = bool(segments) and (
+        segments[-1] in _TENANT_WORDS
+        or segments[-1] == tenant.lower()
+        or segments[-1].endswith(".onmicrosoft.com")
+        or _GUID.fullmatch(segments[-1]) is not None
+    )
+    if tenant_like or any(s in ("oauth2", "token", "v2.0") for s in segments):
+        raise InputError(
+            "authority-url",
+            "already holds part of the path the gate appends to it ({tenant}/oauth2/v2.0/token): give only "
+            "the address of the sign-in service, such as https://login.microsoftonline.com (the tenant goes "
+            "in azure-tenant-id)",
+        )
+    return url
+
 
 def azure_credentials(raw: Mapping[str, str], env: Mapping[str, str], notices: list[str]) -> AzureCredentials:
-    token = raw["azure-access-token"].strip()
+    token = parse_secret("azure-access-token", raw["azure-access-token"])
     tenant = raw["azure-tenant-id"].strip()
     client = raw["azure-client-id"].strip()
-    secret = raw["azure-client-secret"].strip()
-    authority = parse_base_url("authority-url", raw["authority-url"])
+    secret = parse_secret("azure-client-secret", raw["azure-client-secret"])
+    authority = parse_authority_url(raw["authority-url"], tenant)
     if tenant and not client:
         raise InputError("azure-client-id", "is required with azure-tenant-id: give the app's (client) id")
     if client and not tenant:
@@ -70,11 +94,11 @@ def azure_credentials(raw: Mapping[str, str], env: Mapping[str, str], notices: l
 
 
 def ads_credentials(raw: Mapping[str, str], notices: list[str]) -> AdsCredentials:
-    token = raw["ads-access-token"].strip()
+    token = parse_secret("ads-access-token", raw["ads-access-token"])
     client = raw["ads-client-id"].strip()
-    secret = raw["ads-client-secret"].strip()
-    refresh = raw["ads-refresh-token"].strip()
-    authority = parse_base_url("authority-url", raw["authority-url"])
+    secret = parse_secret("ads-client-secret", raw["ads-client-secret"])
+    refresh = parse_secret("ads-refresh-token", raw["ads-refresh-token"])
+    authority = parse_authority_url(raw["authority-url"], "")
     if refresh:
         if not client:
             raise InputError("ads-client-id", "is required with ads-refresh-token: give the app's (client) id")

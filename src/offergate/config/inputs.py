@@ -1,13 +1,23 @@
-"""The action's inputs: names, defaults and which ones are secrets.
+"""The action's inputs: names, defaults, which ones are secrets, and how `--help` presents them.
 
-action.yml declares the same inputs with the same defaults (a test keeps them equal); every
-input also works as a command-line flag `--name value`.
+action.yml declares the same inputs with the same defaults and descriptions (tests keep them
+equal); every input also works as a command-line flag `--name value`. A new input is one row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
+
+
+class Group(Enum):
+    """The sections of `offergate --help`, in order."""
+
+    OFFERS = "offer gate (Cloud Partner Portal API)"
+    CATALOGS = "catalog gate (Merchant Center Content API)"
+    COMMON = "common (waiting, polling, sign-in)"
+    OUTPUT = "output (job summary, report files)"
 
 
 @dataclass(frozen=True)
@@ -15,40 +25,253 @@ class InputSpec:
     name: str
     default: str = ""
     secret: bool = False
+    #: What the input means: action.yml's description of it, word for word.
+    description: str = ""
+    group: Group = Group.COMMON
+    #: The placeholder `--help` shows after the flag.
+    metavar: str = "VALUE"
 
+
+_O, _C, _OUT = Group.OFFERS, Group.CATALOGS, Group.OUTPUT
 
 INPUTS: tuple[InputSpec, ...] = (
-    InputSpec("publisher-id"),
-    InputSpec("offer-id"),
-    InputSpec("wait-until", "publisher-signoff"),
-    InputSpec("timeout", "5h30m"),
-    InputSpec("poll-interval", "1m"),
-    InputSpec("poll-strategy", "fixed"),
-    InputSpec("on-pending", "fail"),
-    InputSpec("azure-access-token", secret=True),
-    InputSpec("azure-tenant-id"),
-    InputSpec("azure-client-id"),
-    InputSpec("azure-client-secret", secret=True),
-    InputSpec("authority-url", "https://login.microsoftonline.com"),
-    InputSpec("marketplace-url", "https://cloudpartner.azure.com"),
-    InputSpec("marketplace-api-version", "2017-10-31"),
-    InputSpec("summary", "true"),
-    InputSpec("merchant-id"),
-    InputSpec("catalog-id"),
-    InputSpec("content-api-url", "https://content.api.bingads.microsoft.com/shopping/v9.1/bmc/"),
-    InputSpec("content-format", "json"),
-    InputSpec("developer-token", secret=True),
-    InputSpec("ads-access-token", secret=True),
-    InputSpec("ads-client-id"),
-    InputSpec("ads-client-secret", secret=True),
-    InputSpec("ads-refresh-token", secret=True),
-    InputSpec("customer-id"),
-    InputSpec("customer-account-id"),
-    InputSpec("max-rejections", "0"),
-    InputSpec("ignore-warnings", "false"),
-    InputSpec("expected-offers"),
-    InputSpec("report-dir", "offergate-report"),
-    InputSpec("max-table-rows", "50"),
+    InputSpec(
+        "publisher-id",
+        description="Publisher namespace in the Cloud Partner Portal, for example contoso.",
+        group=_O,
+        metavar="ID",
+    ),
+    InputSpec(
+        "offer-id",
+        description=(
+            "One or more offer ids, separated by commas or new lines. Each gets its own verdict; "
+            "the step passes only when all pass."
+        ),
+        group=_O,
+        metavar="IDS",
+    ),
+    InputSpec(
+        "wait-until",
+        "publisher-signoff",
+        description=(
+            "What to wait for: publisher-signoff (the preview is ready for your sign-off) or live "
+            "(the offer status is Succeeded)."
+        ),
+        group=_O,
+        metavar="publisher-signoff|live",
+    ),
+    InputSpec(
+        "timeout",
+        "5h30m",
+        description=(
+            "How long to wait, such as 90s, 45m, 2h, 1h30m or plain seconds. 0 checks once and returns at once."
+        ),
+        metavar="DURATION",
+    ),
+    InputSpec(
+        "poll-interval",
+        "1m",
+        description="Time between status checks (at least 1s).",
+        metavar="DURATION",
+    ),
+    InputSpec(
+        "poll-strategy",
+        "fixed",
+        description=(
+            "How often offers are checked: fixed (every poll-interval) or adaptive (up to every 15 minutes "
+            "while the current step's estimated time is far from over, every poll-interval near the steps "
+            "that decide the verdict; fewer API calls, sign-off still noticed within one poll-interval)."
+        ),
+        metavar="fixed|adaptive",
+    ),
+    InputSpec(
+        "on-pending",
+        "fail",
+        description=(
+            "What the step does when the wait ends with no verdict: fail (exit 3), warn (a warning "
+            "annotation, the step passes) or pass."
+        ),
+        metavar="fail|warn|pass",
+    ),
+    InputSpec(
+        "azure-access-token",
+        secret=True,
+        description=(
+            "A bearer token for https://cloudpartner.azure.com acquired elsewhere. It cannot be refreshed; "
+            "prefer an app."
+        ),
+        group=_O,
+        metavar="TOKEN",
+    ),
+    InputSpec(
+        "azure-tenant-id",
+        description="Microsoft Entra tenant id of the app registration.",
+        group=_O,
+        metavar="ID",
+    ),
+    InputSpec(
+        "azure-client-id",
+        description=(
+            "Application (client) id of the app registration. With azure-client-secret the "
+            "client-credentials grant is used; without it, a GitHub OIDC federated credential "
+            "(needs `permissions: id-token: write`)."
+        ),
+        group=_O,
+        metavar="ID",
+    ),
+    InputSpec(
+        "azure-client-secret",
+        secret=True,
+        description="Client secret of the app registration. Leave empty to use a federated credential.",
+        group=_O,
+        metavar="SECRET",
+    ),
+    InputSpec(
+        "authority-url",
+        "https://login.microsoftonline.com",
+        description="Host of the Microsoft Entra token endpoint ({authority-url}/{tenant}/oauth2/v2.0/token).",
+        metavar="URL",
+    ),
+    InputSpec(
+        "marketplace-url",
+        "https://cloudpartner.azure.com",
+        description="Host of the Cloud Partner Portal API (for sovereign clouds and for the sandbox).",
+        group=_O,
+        metavar="URL",
+    ),
+    InputSpec(
+        "marketplace-api-version",
+        "2017-10-31",
+        description="Cloud Partner Portal API version.",
+        group=_O,
+        metavar="YYYY-MM-DD",
+    ),
+    InputSpec(
+        "summary",
+        "true",
+        description="Write the step and verdict tables to the job summary (true or false).",
+        group=_OUT,
+        metavar="true|false",
+    ),
+    InputSpec(
+        "merchant-id",
+        description=(
+            "Microsoft Merchant Center store id (bmcMerchantId). With catalog-id and developer-token it "
+            "turns on the catalog gate."
+        ),
+        group=_C,
+        metavar="ID",
+    ),
+    InputSpec(
+        "catalog-id",
+        description=(
+            "One or more catalog ids, separated by commas or new lines, or `all` for every catalog of the store."
+        ),
+        group=_C,
+        metavar="IDS",
+    ),
+    InputSpec(
+        "content-api-url",
+        "https://content.api.bingads.microsoft.com/shopping/v9.1/bmc/",
+        description="Base URL of the Content API (the merchant id follows it).",
+        group=_C,
+        metavar="URL",
+    ),
+    InputSpec(
+        "content-format",
+        "json",
+        description="Answer format of the Content API: json or xml (the alt parameter).",
+        group=_C,
+        metavar="json|xml",
+    ),
+    InputSpec(
+        "developer-token",
+        secret=True,
+        description="Microsoft Advertising developer token (required for the catalog gate).",
+        group=_C,
+        metavar="TOKEN",
+    ),
+    InputSpec(
+        "ads-access-token",
+        secret=True,
+        description=(
+            "An OAuth access token for Microsoft Advertising acquired elsewhere. It cannot be refreshed; "
+            "prefer a refresh token."
+        ),
+        group=_C,
+        metavar="TOKEN",
+    ),
+    InputSpec(
+        "ads-client-id",
+        description="Application (client) id used with ads-refresh-token.",
+        group=_C,
+        metavar="ID",
+    ),
+    InputSpec(
+        "ads-client-secret",
+        secret=True,
+        description="Client secret of that application, for a confidential app.",
+        group=_C,
+        metavar="SECRET",
+    ),
+    InputSpec(
+        "ads-refresh-token",
+        secret=True,
+        description=(
+            "A Microsoft Advertising refresh token; access tokens are minted from it and renewed before they expire."
+        ),
+        group=_C,
+        metavar="TOKEN",
+    ),
+    InputSpec(
+        "customer-id",
+        description="Customer id, when managing a store for a customer (agency). Give customer-account-id too.",
+        group=_C,
+        metavar="ID",
+    ),
+    InputSpec(
+        "customer-account-id",
+        description="Customer account id, when managing a store for a customer (agency). Give customer-id too.",
+        group=_C,
+        metavar="ID",
+    ),
+    InputSpec(
+        "max-rejections",
+        "0",
+        description="The step fails when a catalog's rejections go over this number.",
+        group=_C,
+        metavar="N",
+    ),
+    InputSpec(
+        "ignore-warnings",
+        "false",
+        description="Count only rejected items of Type Error (reads the rejection report).",
+        group=_C,
+        metavar="true|false",
+    ),
+    InputSpec(
+        "expected-offers",
+        description=(
+            "Optional. Pass as soon as published plus rejected offers reach this number, with rejections "
+            "within the threshold."
+        ),
+        group=_C,
+        metavar="N",
+    ),
+    InputSpec(
+        "report-dir",
+        "offergate-report",
+        description="Folder, relative to the workspace, for each catalog's rejection report as CSV and JSON.",
+        group=_OUT,
+        metavar="DIR",
+    ),
+    InputSpec(
+        "max-table-rows",
+        "50",
+        description="How many rejected items the job summary shows per catalog (at most 1000).",
+        group=_OUT,
+        metavar="N",
+    ),
 )
 
 INPUT_NAMES: frozenset[str] = frozenset(spec.name for spec in INPUTS)

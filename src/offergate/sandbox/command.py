@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 import threading
 from typing import TextIO
 
-from offergate.sandbox.catalog_scenarios import CATALOG_SCENARIOS, TRICKLE_DONE_AT
+from offergate.sandbox.catalog_scenarios import (
+    CATALOG_SCENARIOS,
+    TRICKLE_DONE_AT,
+    TRICKLE_PUBLISHED,
+    TRICKLE_REJECTIONS,
+)
 from offergate.sandbox.emulator import Sandbox
 from offergate.sandbox.scenarios import SCENARIOS, SIGNOFF_AT
 
@@ -137,18 +143,69 @@ def add_demo_store(sandbox: Sandbox) -> None:
     sandbox.accept_ads_access_token(ADS_STATIC_TOKEN, merchants=[MERCHANT_ID])
 
 
+def command_line(flags: dict[str, str], env: dict[str, str] | None = None, *, width: int = 96) -> str:
+    """A copy-paste `offergate --name value ...` command, shell-quoted, continued with `\\` at `width`.
+
+    `env` comes first, one variable a line, as `NAME=value` assignments for the command.
+    """
+    lines = [f"{key}={shlex.quote(value)}" for key, value in (env or {}).items()]
+    line = "offergate"
+    for name, value in flags.items():
+        pair = f"--{name} {shlex.quote(value)}"
+        if len(line) + 1 + len(pair) > width and line != "offergate":
+            lines.append(line)
+            line = pair
+        else:
+            line = f"{line} {pair}"
+    lines.append(line)
+    return "  " + " \\\n    ".join(lines) + "\n"
+
+
 def catalog_instructions(sandbox: Sandbox) -> str:
     url = sandbox.url
     trickle_minutes = TRICKLE_DONE_AT / sandbox.time_scale / 60
+    trickle_offers = TRICKLE_PUBLISHED + len(TRICKLE_REJECTIONS)
     catalogs = "\n".join(
         f"  {catalog_id:<8}{scenario:<20}{CATALOG_SCENARIOS[scenario]}"
         for catalog_id, scenario in DEMO_CATALOGS.items()
+    )
+    store = {"merchant-id": MERCHANT_ID}
+    with_refresh_token = command_line(
+        {
+            **store,
+            "catalog-id": "1002",
+            "developer-token": DEVELOPER_TOKEN,
+            "ads-client-id": ADS_CLIENT_ID,
+            "ads-refresh-token": ADS_REFRESH_TOKEN,
+            "content-api-url": sandbox.content_api_url,
+            "authority-url": url,
+            "max-rejections": "5",
+            "expected-offers": str(trickle_offers),
+            "poll-interval": "5s",
+            "timeout": "15m",
+        },
+    )
+    with_static_token = command_line(
+        {
+            **store,
+            "catalog-id": "1001",
+            "developer-token": DEVELOPER_TOKEN,
+            "ads-access-token": ADS_STATIC_TOKEN,
+            "content-api-url": sandbox.content_api_url,
+            "timeout": "0",
+        },
     )
     return f"""\
 Catalogs of Merchant Center store '{MERCHANT_ID}' (the trickle review ends after {trickle_minutes:.1f} minutes):
 {catalogs}
 
-For the catalog gate, give these inputs (or ads-access-token: {ADS_STATIC_TOKEN} instead of the
+The catalog gate with a refresh token, on the trickle catalog (it passes once all {trickle_offers} offers
+are reviewed with at most 5 rejections):
+{with_refresh_token}
+With a static token, checking the clean catalog once (--timeout 0: without expected-offers a catalog
+within max-rejections stays pending until the deadline, 5h30m by default, and passes there):
+{with_static_token}
+In a workflow, give these inputs (or ads-access-token: {ADS_STATIC_TOKEN} instead of the
 ads-client-id and ads-refresh-token):
   merchant-id: {MERCHANT_ID}
   catalog-id: 1002
@@ -165,6 +222,26 @@ def instructions(sandbox: Sandbox, scenarios: list[str]) -> str:
     signoff_minutes = SIGNOFF_AT / sandbox.time_scale / 60
     offers = "\n".join(f"  {name + '-offer':<28}{SCENARIOS[name]}" for name in scenarios)
     first = f"{scenarios[0]}-offer"
+    offer = {"publisher-id": PUBLISHER, "offer-id": first, "marketplace-url": url}
+    with_secret = command_line(
+        {
+            **offer,
+            "authority-url": url,
+            "azure-tenant-id": TENANT,
+            "azure-client-id": CLIENT_ID,
+            "azure-client-secret": CLIENT_SECRET,
+            "poll-interval": "5s",
+            "timeout": "15m",
+        }
+    )
+    with_token = command_line({**offer, "azure-access-token": STATIC_TOKEN})
+    federated = command_line(
+        {**offer, "authority-url": url, "azure-tenant-id": TENANT, "azure-client-id": FEDERATED_CLIENT_ID},
+        {
+            "ACTIONS_ID_TOKEN_REQUEST_URL": sandbox.oidc_request_url,
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": sandbox.oidc_request_token,
+        },
+    )
     return f"""\
 offergate sandbox: serving at {url}
 Scenario time runs {sandbox.time_scale:g}x faster than real time: a realistic review reaches
@@ -174,20 +251,11 @@ Offers of publisher '{PUBLISHER}':
 {offers}
 
 With a client secret:
-  offergate --publisher-id {PUBLISHER} --offer-id {first} \\
-    --marketplace-url {url} --authority-url {url} \\
-    --azure-tenant-id {TENANT} --azure-client-id {CLIENT_ID} --azure-client-secret {CLIENT_SECRET} \\
-    --poll-interval 5s --timeout 15m
-
+{with_secret}
 With a static token:
-  offergate --publisher-id {PUBLISHER} --offer-id {first} --marketplace-url {url} \\
-    --azure-access-token {STATIC_TOKEN}
-
-With a federated credential (GitHub OIDC), set
-  ACTIONS_ID_TOKEN_REQUEST_URL={sandbox.oidc_request_url}
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN={sandbox.oidc_request_token}
-and give --azure-tenant-id {TENANT} --azure-client-id {FEDERATED_CLIENT_ID} (no secret).
-
+{with_token}
+With a federated credential (GitHub OIDC): GitHub's two variables, and the app without a secret:
+{federated}
 In a workflow, give the same values as inputs (publisher-id, offer-id, marketplace-url,
 authority-url, azure-tenant-id, azure-client-id, azure-client-secret or azure-access-token).
 
