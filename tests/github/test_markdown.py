@@ -275,6 +275,10 @@ def test_link_only_for_web_urls() -> None:
     assert md.link("", "https://ok.example/p") == "[https\\://ok\\.example/p](https://ok.example/p)"
     assert "](" not in md.link("x", "https://ok.example/\ud800") + md.link("x", "https://ok.example/\x00")
     assert "](" not in md.link("x", "http://") + md.link("x", "ftp://ok.example/")
+    # only https is linked: a plain-http URL stays text
+    assert md.link("Docs", "http://example.com/") == "Docs \\(http\\://example\\.com/\\)"
+    assert "](" not in md.link("long", "https://ok.example/" + "a" * md.MAX_LINK_URL)
+    assert md.link("a" * 20, "https://ok.example/", max_chars=5) == "[aaaa…](https://ok.example/)"
 
 
 @needs_cmarkgfm
@@ -285,7 +289,7 @@ def test_links_only_ever_go_to_web_urls(text: str, url: str) -> None:
     hrefs = [a.get("href") or "" for tag, a in zip(parsed.tags, parsed.attrs, strict=True) if tag == "a"]
     assert len(hrefs) <= 1
     for href in hrefs:
-        assert re.match(r"https?://[^\s@/?#\\]+", href), href
+        assert re.match(r"https://[^\s@/?#\\]+", href), href
         assert not re.search(r"[\s()<>\"'`|\\]", href), href
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from offergate.catalogs.rules import CatalogObservation
 from offergate.catalogs.watcher import CatalogWatcher
 from offergate.core.backend import Annotation, AnnotationLevel
-from offergate.core.document import RESULT_MARK, Block, Details, Heading, Section, Table, remark, text
+from offergate.core.document import RESULT_MARK, Block, Details, Heading, Link, Section, Table, remark, text
 from offergate.core.durations import format_duration
 from offergate.core.watch import WatchState
 from offergate.core.wording import plural
@@ -52,7 +52,8 @@ def catalog_section(state: WatchState[CatalogObservation], report_dir: str, max_
     if len(digest.groups) > MAX_GROUP_ROWS:
         parts.append(text(f"{len(digest.groups) - MAX_GROUP_ROWS} more messages are in the report."))
     items = tuple(
-        (i.item_id, i.type, i.message, i.values, i.title, i.price, i.link) for i in digest.first_items[:max_rows]
+        (i.item_id, i.type, i.message, i.values, i.title, i.price, Link(i.link, i.link) if i.link else "")
+        for i in digest.first_items[:max_rows]
     )
     if items:
         body: list[Block] = [Table(("Item id", "Type", "Message", "Values", "Title", "Price", "Link"), items)]

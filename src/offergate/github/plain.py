@@ -115,6 +115,13 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     ) or [indent.rstrip()]
 
 
+def _cell_text(value: str | Link) -> str:
+    """A table cell's text; a link shows its URL (the column is narrow), or its text without one."""
+    if isinstance(value, Link):
+        return clean(value.url) or clean(value.text)
+    return clean(str(value))
+
+
 def column_widths(natural: Sequence[int], width: int) -> list[int]:
     """Column widths that fit `width` with the gaps between: the widest column gives way first."""
     widths = list(natural)
@@ -134,7 +141,7 @@ def table_lines(table: Table, width: int) -> list[Line]:
     if count == 0:
         return []
     headers = [clean(h) for h in table.headers]
-    rows = [[clean(str(cell)) for cell in list(row)[:count]] + [""] * (count - len(row)) for row in table.rows]
+    rows = [[_cell_text(cell) for cell in list(row)[:count]] + [""] * (count - len(row)) for row in table.rows]
     natural = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(count)]
     widths = column_widths(natural, width)
 
