@@ -151,3 +151,12 @@ def test_colour_codes_are_ours_alone() -> None:
 @pytest.mark.parametrize(("env", "width"), [({"COLUMNS": "72"}, 72), ({}, 100), ({"COLUMNS": "wide"}, 100)])
 def test_width_from_columns_or_a_default(env: dict[str, str], width: int) -> None:
     assert Runner(env, io.StringIO()).width == width
+
+
+def test_annotation_levels_are_coloured_on_a_terminal_only() -> None:
+    out = Terminal()
+    Runner({}, out).annotate("error", "it broke", title="offergate")
+    assert out.getvalue() == "\x1b[31merror\x1b[0m: offergate: it broke\n"
+    plain_out = Terminal()
+    Runner({"NO_COLOR": "1"}, plain_out).annotate("warning", "careful")
+    assert plain_out.getvalue() == "warning: careful\n"

@@ -64,6 +64,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Columns assumed for text laid out for a terminal when neither COLUMNS nor a terminal says.
 DEFAULT_WIDTH = 100
 _ANSI: dict[str, str] = {"bold": "1", "dim": "2", "green": "32", "red": "31", "yellow": "33"}
+_LEVEL_STYLE: dict[str, Style] = {"error": "red", "warning": "yellow", "notice": "bold"}
 
 
 def escape_data(s: str) -> str:
@@ -242,7 +243,8 @@ class Runner:
             data = escape_data("\n".join(lines))
             self._emit(f"::{level}{props}::{data}")
             return
-        first = f"{level}: {head}: {lines[0]}" if head else f"{level}: {lines[0]}"
+        shown = _coloured(level, _LEVEL_STYLE[level]) if self.colour else level
+        first = f"{shown}: {head}: {lines[0]}" if head else f"{shown}: {lines[0]}"
         self._emit(first)
         for line in lines[1:]:
             self._emit(f"  {line}")
