@@ -53,3 +53,21 @@ def test_an_api_error_shows_once(harness: Harness) -> None:
     assert code == 4, printed
     assert printed.count("has no catalog 'no-such'") == 1, printed
     assert not MARKDOWN_LEFTOVERS.search(printed)
+
+
+def test_an_offers_api_error_is_not_repeated_in_the_summary(harness: Harness) -> None:
+    harness.sandbox.add_offer("contoso", "vm-offer", scenario="stuck")
+    harness.sandbox.inject(
+        method="GET",
+        path=r"/status$",
+        status=404,
+        body=b'{"error":{"code":"NotFound","message":"Offer vm-offer was not found."}}',
+        content_type="application/json",
+        times=100,
+    )
+    code, printed = in_terminal(harness, harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "1h"}))
+    assert code == 4, printed
+    before, summary = printed.split("⚠️ offergate: error", 1)
+    assert "error: offer contoso/vm-offer: API error: " in before and "Offer vm-offer was not found" in before
+    assert "Offer vm-offer was not found" not in summary
+    assert "(the error is above)" in summary and "No status could be read." in summary

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -161,13 +161,23 @@ def heading_lines(level: int, words: str, width: int, style: Style = "bold") -> 
     return [Line(shown, style), Line(rule * min(width, display_width(shown)), "dim")]
 
 
-def block_lines(block: Block, width: int) -> list[Line]:
-    """One block as lines of text, each at most `width` columns (a long URL may overflow)."""
+SAID_ABOVE = "(the error is above)"
+
+
+def block_lines(block: Block, width: int, said: frozenset[str] = frozenset()) -> list[Line]:
+    """One block as lines of text, each at most `width` columns (a long URL may overflow).
+
+    A paragraph that is one of the messages in `said` (printed just before, as an error) is not
+    repeated: it becomes a pointer to it.
+    """
     match block:
         case Heading():
             return heading_lines(block.level, block.text, width)
         case Paragraph():
-            return [Line(text, "dim" if block.emphasis else None) for text in wrap(inline_text(block.parts), width)]
+            words = inline_text(block.parts)
+            if words in said:
+                return [Line(SAID_ABOVE, "dim")]
+            return [Line(text, "dim" if block.emphasis else None) for text in wrap(words, width)]
         case Quote():
             return [Line(text) for line in block.lines for text in wrap(clean(line), width, indent="  > ")]
         case Table():
@@ -177,16 +187,16 @@ def block_lines(block: Block, width: int) -> list[Line]:
             for index, inner in enumerate(block.blocks):
                 if index:
                     lines.append(Line(""))
-                lines += block_lines(inner, width)
+                lines += block_lines(inner, width, said)
             return lines
 
 
-def section_lines(section: Section, width: int) -> list[Line]:
+def section_lines(section: Section, width: int, said: frozenset[str] = frozenset()) -> list[Line]:
     lines: list[Line] = []
     for index, block in enumerate(section):
         if index and not isinstance(section[index - 1], Heading):
             lines.append(Line(""))
-        lines += block_lines(block, width)
+        lines += block_lines(block, width, said)
     return lines
 
 
@@ -199,9 +209,14 @@ def render(
     settings_line: str,
     notes: Sequence[str],
     width: int,
+    said: Collection[str] = (),
 ) -> list[Line]:
-    """The whole summary as terminal lines, laid out for `width` columns (at least `MIN_WIDTH`)."""
+    """The whole summary as terminal lines, laid out for `width` columns (at least `MIN_WIDTH`).
+
+    `said`: error messages already printed, which the sections do not repeat.
+    """
     width = max(MIN_WIDTH, width)
+    already = frozenset(clean(message) for message in said)
     lines = [Line("")]
     verdict = f"{RESULT_MARK[result]} offergate: {result.value} — {headline}"
     lines += heading_lines(2, verdict, width, _RESULT_STYLE[result])
@@ -210,5 +225,5 @@ def render(
         lines += [Line(text, "yellow") for text in wrap(clean(note), width)]
     for section in sections:
         lines.append(Line(""))
-        lines += section_lines(section, width)
+        lines += section_lines(section, width, already)
     return lines

@@ -112,7 +112,8 @@ def render_summary(
 def render_text(
     outcome: Outcome, presentations: Sequence[Presentation], settings: RunSettings, *, width: int
 ) -> list[plain.Line]:
-    """The same summary as plain text for a terminal, without the notes the log already has."""
+    """The same summary as plain text for a terminal, without the notes and errors the log already has."""
+    said = [a.message for p in presentations for a in p.annotations if a.level == "error"]
     return plain.render(
         outcome.result,
         headline(outcome, presentations, settings.timeout),
@@ -121,4 +122,5 @@ def render_text(
         settings_line=settings_line(presentations, settings),
         notes=(),
         width=width,
+        said=said,
     )
