@@ -8,6 +8,7 @@ from offergate.core.errors import ApiError
 from offergate.core.verdict import Result
 from offergate.offers.cloud_partner_portal.model import parse_status, strip_html
 from offergate.offers.cloud_partner_portal.rules import offer_verdict
+from offergate.offers.present import status_word
 from offergate.offers.settings import WaitUntil
 
 STEPS = ["displaydummycertify", "displaycertify", "displayprovision", "displaypackage", "publisher-signoff", "live"]
@@ -176,3 +177,34 @@ def test_any_json_gives_a_verdict_or_an_api_error(body: Any, wait_until: WaitUnt
     if result.result is Result.PASSED:  # a pass needs a status or a step that says so
         words = {parsed.status.lower(), *(s.status.lower() for s in parsed.steps)}
         assert words & {"succeeded", "waitingforpublisherreview", "complete", "completed"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("complete", "Complete"),
+        ("completed", "Complete"),
+        ("inProgress", "InProgress"),
+        ("waitingforpublisherreview", "WaitingForPublisherReview"),
+        ("notStarted", "NotStarted"),
+        ("succeeded", "Succeeded"),
+        ("cancelled", "Canceled"),
+        ("Recalibrating", "Recalibrating"),
+    ],
+)
+def test_status_words_in_the_documentations_spelling(raw: str, shown: str) -> None:
+    assert status_word(raw) == shown
+
+
+def test_live_at_signoff_says_a_person_must_select_go_live() -> None:
+    body = status(
+        "waitingForPublisherReview",
+        dict.fromkeys(STEPS[:4], "complete") | {"publisher-signoff": "waitingForPublisherReview"},
+        live={"estimatedTimeFrame": "~2-5 days"},
+    )
+    result = verdict(body, WaitUntil.LIVE)
+    assert result.result is Result.PENDING
+    assert "a person selects Go live in Partner Center" in result.reason
+    assert result.reason.endswith("usually takes a few days (the API's estimate for step 'live': ~2-5 days)")
+    # still on the way to sign-off: no such sentence
+    assert "Go live" not in verdict(status("running", {"displaycertify": "inProgress"}), WaitUntil.LIVE).reason
