@@ -160,3 +160,24 @@ def test_annotation_levels_are_coloured_on_a_terminal_only() -> None:
     plain_out = Terminal()
     Runner({"NO_COLOR": "1"}, plain_out).annotate("warning", "careful")
     assert plain_out.getvalue() == "warning: careful\n"
+
+
+@given(
+    words=st.one_of(
+        st.text(max_size=200), st.lists(st.sampled_from(["中文", "👍", "é", "ab", " "]), max_size=120).map("".join)
+    ),
+    width=st.integers(min_value=plain.MIN_WIDTH, max_value=120),
+)
+def test_any_text_gives_clean_lines_within_the_width_but_for_long_words(words: str, width: int) -> None:
+    blocks = (Heading(3, words), text(words), Quote((words,)), Details(words, (Table(("a",), ((words,),)),)))
+    for line in lines_of(blocks, width=width):
+        assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", line)
+        long_word = any(plain.display_width(word) > width - 4 for word in line.split())
+        assert plain.display_width(line) <= width or long_word
+
+
+def test_wide_characters_count_two_columns_when_wrapping() -> None:
+    shown = lines_of((text("中文字 " * 30),), width=40)
+    assert len(shown) > 3
+    assert all(plain.display_width(line) <= 40 for line in shown)
+    assert plain.display_width(shown[0]) > 30  # filled, not cut at half the width

@@ -10,7 +10,6 @@ prints, and adds colour (from each line's `style`) only when it prints to a term
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -104,15 +103,19 @@ def inline_text(parts: Sequence[str | Link]) -> str:
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Text wrapped at spaces; a word longer than the width (a URL) is kept whole on its own line."""
-    return textwrap.wrap(
-        text,
-        width=max(MIN_WIDTH // 2, width),
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [indent.rstrip()]
+    """Text wrapped at spaces to `width` terminal columns (wide characters count two); a word
+    longer than the width (a URL) is kept whole on its own line."""
+    width = max(MIN_WIDTH // 2, width)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else indent + word
+        if line and display_width(candidate) > width:
+            lines.append(line)
+            candidate = indent + word
+        line = candidate
+    lines.append(line or indent.rstrip())
+    return lines
 
 
 def _cell_text(value: str | Link) -> str:
