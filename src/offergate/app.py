@@ -134,6 +134,8 @@ def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str
     deadline = Deadline(clock, config.timeout)
     http_deadline = deadline if config.timeout > 0 else Deadline(clock, ONE_CHECK_BUDGET)
     backends = backends_of(config, clock, http_deadline, runner, workspace_of(env))
+    for notice in (notice for backend in backends for notice in backend.notices(config.timeout)):
+        runner.annotate("notice", notice)
     gate: Gate | None = None
     try:
         with cancellable():

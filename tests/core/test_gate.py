@@ -165,3 +165,57 @@ def test_hostile_answer_mid_wait_stops_at_once() -> None:
     refused = Hostile("svc", "the XML answer was refused", status=200)
     gate, vc, _ = run([Scripted("a", [PENDING, refused, PENDING])], timeout=3600)
     assert gate.result is Result.ERROR and len(vc.sleeps) == 1
+
+
+# -- heartbeat: a long wait shows it is alive -------------------------------------------------
+
+
+def stamps(log: list[str]) -> list[int]:
+    """Each line's wait time in seconds, from its `[hh:mm:ss]` stamp."""
+    seconds = []
+    for line in log:
+        hours, minutes, secs = (int(part) for part in line[1:9].split(":"))
+        seconds.append(hours * 3600 + minutes * 60 + secs)
+    return seconds
+
+
+def heartbeats(log: list[str]) -> list[str]:
+    return [line for line in log if "still waiting" in line]
+
+
+def test_a_quiet_wait_says_it_is_alive_every_ten_minutes() -> None:
+    _, _, log = run([Scripted("a", [PENDING])], timeout=3600, interval=60)
+    assert len([line for line in log if "still waiting" not in line]) == 1  # one line per change, as before
+    times = stamps(log)
+    assert times[0] == 0 and len(heartbeats(log)) == 5
+    assert all(later - earlier <= 600 for earlier, later in zip(times, [*times[1:], 3600], strict=True))
+
+
+def test_the_heartbeat_says_what_is_awaited_how_long_and_the_next_check() -> None:
+    _, _, log = run([Scripted("a", [PENDING])], timeout=3600, interval=60)
+    first = heartbeats(log)[0]
+    assert first.startswith("[00:10:00] still waiting, 10m of 1h; next check in 1m.")
+    assert first.endswith("a: it is pending")
+
+
+def test_with_rare_polls_every_quiet_poll_gets_a_heartbeat() -> None:
+    _, vc, log = run([Scripted("a", [PENDING])], timeout=3 * 3600, interval=1800)
+    assert vc.sleeps == [1800] * 6
+    assert stamps(heartbeats(log)) == [1800, 3600, 5400, 7200, 9000]
+    assert "next check in 30m" in heartbeats(log)[0]
+
+
+def test_the_last_heartbeat_names_the_deadline() -> None:
+    _, _, log = run([Scripted("a", [PENDING])], timeout=2700, interval=1800)
+    assert heartbeats(log) == [
+        "[00:30:00] still waiting, 30m of 45m; last check in 15m, at the deadline. a: it is pending"
+    ]
+
+
+def test_a_change_resets_the_silence_and_settled_watches_are_not_awaited() -> None:
+    changing = Scripted("a", [("pending", i % 2 == 0) for i in range(8)] + [("passed", False)])
+    _, _, log = run([changing], timeout=3600, interval=300)
+    assert heartbeats(log) == []  # a line every poll already shows the wait is alive
+    done = Scripted("done", [("passed", False)])
+    _, _, log = run([done, Scripted("slow", [PENDING])], timeout=1800, interval=900)
+    assert heartbeats(log) and all("done" not in line and "slow: it is pending" in line for line in heartbeats(log))

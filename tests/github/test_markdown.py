@@ -104,8 +104,9 @@ class Html(HTMLParser):
 
 
 def shown(text: str) -> str:
-    """What escaped text should show: cleaned, on one line, a zero-width space after `@`."""
-    return re.sub("@(?=[0-9A-Za-z])", "@" + ZWSP, md._one_line(text))
+    """What escaped text should show: cleaned, on one line, a zero-width space after every `@`
+    (before a letter it defeats a mention, before anything else an e-mail autolink such as `x@.x`)."""
+    return md._one_line(text).replace("@", "@" + ZWSP)
 
 
 def split_cells(row: str) -> list[str]:
@@ -275,6 +276,10 @@ def test_link_only_for_web_urls() -> None:
     assert md.link("", "https://ok.example/p") == "[https\\://ok\\.example/p](https://ok.example/p)"
     assert "](" not in md.link("x", "https://ok.example/\ud800") + md.link("x", "https://ok.example/\x00")
     assert "](" not in md.link("x", "http://") + md.link("x", "ftp://ok.example/")
+    # only https is linked: a plain-http URL stays text
+    assert md.link("Docs", "http://example.com/") == "Docs \\(http\\://example\\.com/\\)"
+    assert "](" not in md.link("long", "https://ok.example/" + "a" * md.MAX_LINK_URL)
+    assert md.link("a" * 20, "https://ok.example/", max_chars=5) == "[aaaa…](https://ok.example/)"
 
 
 @needs_cmarkgfm
@@ -285,7 +290,7 @@ def test_links_only_ever_go_to_web_urls(text: str, url: str) -> None:
     hrefs = [a.get("href") or "" for tag, a in zip(parsed.tags, parsed.attrs, strict=True) if tag == "a"]
     assert len(hrefs) <= 1
     for href in hrefs:
-        assert re.match(r"https?://[^\s@/?#\\]+", href), href
+        assert re.match(r"https://[^\s@/?#\\]+", href), href
         assert not re.search(r"[\s()<>\"'`|\\]", href), href
 
 

@@ -8,6 +8,7 @@ from offergate.core.errors import ApiError
 from offergate.core.verdict import Result
 from offergate.offers.cloud_partner_portal.model import parse_status, strip_html
 from offergate.offers.cloud_partner_portal.rules import offer_verdict
+from offergate.offers.present import status_word
 from offergate.offers.settings import WaitUntil
 
 STEPS = ["displaydummycertify", "displaycertify", "displayprovision", "displaypackage", "publisher-signoff", "live"]
@@ -113,13 +114,16 @@ def test_strip_html() -> None:
     assert strip_html("one<br>two</p>; three <i>(four)</i>") == "one two; three (four)"
 
 
-@pytest.mark.parametrize("offer_status", ["Frobnicating", "Stage5", "inProgress"])
-def test_unknown_statuses_are_shown_as_they_are_and_pending(offer_status: str) -> None:
+@pytest.mark.parametrize(
+    ("offer_status", "shown"),
+    [("Frobnicating", "Frobnicating"), ("Stage5", "Stage5"), ("inProgress", "InProgress")],
+)
+def test_unknown_statuses_are_shown_as_they_are_and_pending(offer_status: str, shown: str) -> None:
     body = status(offer_status, {"displaycertify": "Recalibrating"})
     result = verdict(body)
     assert result.result is Result.PENDING
-    assert offer_status in result.reason
-    assert "Recalibrating" in result.reason or "notStarted" in result.reason
+    assert shown in result.reason  # a known status in the documentation's spelling, any other as it is
+    assert "Recalibrating" in result.reason or "NotStarted" in result.reason
 
 
 @pytest.mark.parametrize("offer_status", [None, "", "  ", "5", 5, True, ["Succeeded"], {"name": "Succeeded"}])
@@ -183,3 +187,34 @@ def test_any_json_gives_a_verdict_or_an_api_error(body: Any, wait_until: WaitUnt
     if result.result is Result.PASSED:  # a pass needs a status or a step that says so
         words = {parsed.status.lower(), *(s.status.lower() for s in parsed.steps)}
         assert words & {"succeeded", "waitingforpublisherreview", "complete", "completed"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("complete", "Complete"),
+        ("completed", "Complete"),
+        ("inProgress", "InProgress"),
+        ("waitingforpublisherreview", "WaitingForPublisherReview"),
+        ("notStarted", "NotStarted"),
+        ("succeeded", "Succeeded"),
+        ("cancelled", "Canceled"),
+        ("Recalibrating", "Recalibrating"),
+    ],
+)
+def test_status_words_in_the_documentations_spelling(raw: str, shown: str) -> None:
+    assert status_word(raw) == shown
+
+
+def test_live_at_signoff_says_a_person_must_select_go_live() -> None:
+    body = status(
+        "waitingForPublisherReview",
+        dict.fromkeys(STEPS[:4], "complete") | {"publisher-signoff": "waitingForPublisherReview"},
+        live={"estimatedTimeFrame": "~2-5 days"},
+    )
+    result = verdict(body, WaitUntil.LIVE)
+    assert result.result is Result.PENDING
+    assert "a person selects Go live in Partner Center" in result.reason
+    assert result.reason.endswith("usually takes a few days (the API's estimate for step 'live': ~2-5 days)")
+    # still on the way to sign-off: no such sentence
+    assert "Go live" not in verdict(status("running", {"displaycertify": "inProgress"}), WaitUntil.LIVE).reason

@@ -9,12 +9,13 @@ from pathlib import Path
 import requests
 
 from offergate.catalogs.client import CatalogClient, resolve_catalogs
-from offergate.catalogs.present import catalog_section, output_row, rejection_annotations
+from offergate.catalogs.present import catalog_section, output_row, rejection_annotations, start_notices
 from offergate.catalogs.rules import CatalogObservation
 from offergate.catalogs.settings import CatalogSettings
 from offergate.catalogs.watcher import CatalogWatcher
 from offergate.core.backend import Ending, Presentation, verdict_annotations
 from offergate.core.clock import Clock, Deadline
+from offergate.core.verdict import Result
 from offergate.core.watch import Watch, WatchState
 from offergate.core.wording import plural
 
@@ -52,6 +53,10 @@ class ContentApiCatalogs:
     def adaptive(self) -> bool:
         return False
 
+    def notices(self, timeout: float) -> Sequence[str]:
+        settings = self._settings
+        return start_notices(settings.expected_offers, timeout, settings.max_rejections)
+
     def start(self) -> Sequence[Watch]:
         settings = self._settings
         for catalog_id in resolve_catalogs(self._client, settings):
@@ -74,7 +79,12 @@ class ContentApiCatalogs:
         for _, state in self._watched:
             # the rejection messages are annotated one by one, not repeated under the verdict
             annotations += verdict_annotations(state, "catalog", ending, details=False)
-            annotations += rejection_annotations(state.key, state.observation)
+            annotations += rejection_annotations(
+                state.key,
+                state.observation,
+                failed=state.result is Result.FAILED,
+                max_rejections=settings.max_rejections,
+            )
         rows = [output_row(state, watcher) for watcher, state in self._watched]
         return Presentation(
             passed=f"{plural(len(rows), 'catalog')} within the rejection threshold",

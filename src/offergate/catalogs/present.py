@@ -6,8 +6,9 @@ from typing import Any
 
 from offergate.catalogs.rules import CatalogObservation
 from offergate.catalogs.watcher import CatalogWatcher
-from offergate.core.backend import Annotation
-from offergate.core.document import RESULT_MARK, Block, Details, Heading, Section, Table, remark, text
+from offergate.core.backend import Annotation, AnnotationLevel
+from offergate.core.document import RESULT_MARK, Block, Details, Heading, Link, Section, Table, remark, text
+from offergate.core.durations import format_duration
 from offergate.core.watch import WatchState
 from offergate.core.wording import plural
 
@@ -51,7 +52,8 @@ def catalog_section(state: WatchState[CatalogObservation], report_dir: str, max_
     if len(digest.groups) > MAX_GROUP_ROWS:
         parts.append(text(f"{len(digest.groups) - MAX_GROUP_ROWS} more messages are in the report."))
     items = tuple(
-        (i.item_id, i.type, i.message, i.values, i.title, i.price, i.link) for i in digest.first_items[:max_rows]
+        (i.item_id, i.type, i.message, i.values, i.title, i.price, Link(i.link, i.link) if i.link else "")
+        for i in digest.first_items[:max_rows]
     )
     if items:
         body: list[Block] = [Table(("Item id", "Type", "Message", "Values", "Title", "Price", "Link"), items)]
@@ -64,8 +66,14 @@ def catalog_section(state: WatchState[CatalogObservation], report_dir: str, max_
     return tuple(parts)
 
 
-def rejection_annotations(key: str, observation: CatalogObservation | None) -> list[Annotation]:
-    """The report's problem, and the most frequent rejection messages, one annotation each."""
+def rejection_annotations(
+    key: str, observation: CatalogObservation | None, *, failed: bool, max_rejections: int
+) -> list[Annotation]:
+    """The report's problem, and the most frequent rejection messages, one annotation each.
+
+    Rejections of Type Error are errors only when the catalog `failed` (they made the step fail);
+    within the threshold they are warnings, as are rejections of any other Type.
+    """
     if observation is None:
         return []
     found = []
@@ -75,15 +83,31 @@ def rejection_annotations(key: str, observation: CatalogObservation | None) -> l
         return found
     errors = [g for g in observation.digest.groups if g.type.lower() == "error"]
     warnings = [g for g in observation.digest.groups if g.type.lower() != "error"]
-    found += [
-        Annotation("error", f"{g.count} × {g.message}", f"catalog {key}: rejected offers")
-        for g in errors[:MAX_REASON_ANNOTATIONS]
-    ]
+    if failed:
+        level: AnnotationLevel = "error"
+        title = f"catalog {key}: rejected offers"
+    else:
+        level, title = "warning", f"catalog {key}: rejected offers, within max-rejections {max_rejections}"
+    found += [Annotation(level, f"{g.count} × {g.message}", title) for g in errors[:MAX_REASON_ANNOTATIONS]]
     found += [
         Annotation("warning", f"{g.count} × {g.message}", f"catalog {key}: warnings")
         for g in warnings[:MAX_REASON_ANNOTATIONS]
     ]
     return found
+
+
+ONLY_AT_THE_DEADLINE = (
+    "catalog gate: with no expected-offers, a catalog passes only when the wait ends, after {timeout} "
+    "(it fails as soon as its rejections go over max-rejections {max_rejections}). To pass sooner, give "
+    "expected-offers (the number of offers in the feed), or timeout: 0 to check once."
+)
+
+
+def start_notices(expected_offers: int | None, timeout: float, max_rejections: int) -> list[str]:
+    """What the settings mean for how the wait can end, said before it begins."""
+    if expected_offers is None and timeout > 0:
+        return [ONLY_AT_THE_DEADLINE.format(timeout=format_duration(timeout), max_rejections=max_rejections)]
+    return []
 
 
 def output_row(state: WatchState[CatalogObservation], watcher: CatalogWatcher) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class CatalogObservation:
     digest: ReportDigest | None = None
     report_problem: str | None = None
     no_status_yet: bool = False  # the API answered 404 for a catalog the store lists
+    api_said: str = ""  # with no_status_yet: the API's own message and activity id, for the reason
 
     def rejections(self, ignore_warnings: bool) -> tuple[int, str]:
         """The number compared with the threshold, and what it counts."""
@@ -35,9 +36,16 @@ class CatalogObservation:
 NO_STATUS_YET = "no review status yet: the Content API answers 404 until the catalog's first offers are reviewed"
 
 
+def what_the_api_said(code: str | None, message: str | None, activity_id: str | None) -> str:
+    """`the API said: [code] message; activity id …`, from what an error answer gave (may be empty)."""
+    detail = " ".join(part for part in (f"[{code}]" if code else "", message or "") if part).rstrip(". ")
+    said = [f"the API said: {detail}" if detail else "", f"activity id {activity_id}" if activity_id else ""]
+    return "; ".join(part for part in said if part)
+
+
 def catalog_verdict(observed: CatalogObservation, rules: CatalogRules) -> Verdict:
     if observed.no_status_yet:
-        return Verdict(Result.PENDING, NO_STATUS_YET)
+        return Verdict(Result.PENDING, f"{NO_STATUS_YET} ({observed.api_said})" if observed.api_said else NO_STATUS_YET)
     status = observed.status
     count, what = observed.rejections(rules.ignore_warnings)
     counts = f"{status.published} published, {status.rejected} rejected"

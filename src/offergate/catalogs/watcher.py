@@ -16,7 +16,7 @@ from offergate.catalogs.client import CatalogClient
 from offergate.catalogs.model import CatalogStatus
 from offergate.catalogs.report.download import ReportUrlExpired, download_report
 from offergate.catalogs.report.reader import ReportError, read_report
-from offergate.catalogs.rules import CatalogObservation, CatalogRules, catalog_verdict
+from offergate.catalogs.rules import CatalogObservation, CatalogRules, catalog_verdict, what_the_api_said
 from offergate.catalogs.settings import CatalogSettings
 from offergate.core.clock import Clock, Deadline
 from offergate.core.errors import ApiError
@@ -138,7 +138,8 @@ class CatalogWatcher:
                         "it may have been deleted; check catalog-id and merchant-id"
                     )
                 ) from None
-            return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True)
+            said = what_the_api_said(error.code, error.api_message, error.activity_id)
+            return CatalogObservation(CatalogStatus(self.catalog_id, 0, 0, None), no_status_yet=True, api_said=said)
         self._had_status = True
         if status.rejected == 0 or not status.report_url:
             return CatalogObservation(status)

@@ -56,6 +56,9 @@ class Backend(Protocol):
     def adaptive(self) -> bool:
         """Whether its watchers report steps, so that `poll-strategy: adaptive` changes anything."""
 
+    def notices(self, timeout: float) -> Sequence[str]:
+        """What the settings mean for how a wait of `timeout` seconds can end, said before it begins."""
+
     def start(self) -> Sequence[Watch]:
         """Check what was asked for against the API and make one watch per thing; raises ApiError."""
 

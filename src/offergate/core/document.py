@@ -45,7 +45,7 @@ class Quote:
 @dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Inline, ...], ...]  # a cell is text or a link
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANKS = re.compile("[ \t]+")
-_MENTION = re.compile("@(?=[0-9A-Za-z])")
+_MENTION = re.compile("@")  # every `@`: mentions, and e-mail autolinks that read across escapes (`x@\\.x`)
 _BACKTICKS = re.compile("`+")
 
 _ESCAPES = str.maketrans(
@@ -78,8 +78,14 @@ def cell(text: str, max_chars: int = 300) -> str:
     return "<br>".join(escape_inline(line) for line in _LINE_BREAK.split(text))
 
 
+class Safe(str):
+    """Markdown already made safe (by `link`), put into a table cell as it is."""
+
+    __slots__ = ()
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A GFM pipe table of raw strings; every row has exactly len(headers) cells."""
+    """A GFM pipe table of raw strings (or `Safe` Markdown); every row has exactly len(headers) cells."""
     width = len(headers)
     if width == 0:
         return ""
@@ -89,7 +95,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _row(values: Sequence[str], width: int) -> str:
-    cells = [cell(v if isinstance(v, str) else "" if v is None else str(v)) for v in list(values)[:width]]
+    cells = [
+        v if isinstance(v, Safe) else cell(v if isinstance(v, str) else "" if v is None else str(v))
+        for v in list(values)[:width]
+    ]
     cells.extend([""] * (width - len(cells)))
     return "| " + " | ".join(cells) + " |"
 
@@ -105,15 +114,23 @@ def code(text: str) -> str:
     return f"{fence} {text} {fence}"
 
 
-def link(text: str, url: str) -> str:
-    """A link to an http(s) URL; any other (javascript:, data:, with user info or control
-    characters) shows as escaped text.
+#: A URL longer than this is shown as text, not linked.
+MAX_LINK_URL = 2048
+
+
+def link(text: str, url: str, max_chars: int | None = None) -> str:
+    """A link to an https URL; any other (http:, javascript:, data:, with user info or control
+    characters, over `MAX_LINK_URL` characters) shows as escaped text.
 
     The URL is percent-encoded where Markdown would read it (spaces, `( ) < > " ' |`,
-    backslash, backtick, non-ASCII). Empty text shows the URL.
+    backslash, backtick, non-ASCII). Empty text shows the URL. The text is cut to `max_chars`
+    characters (ending in "…") when given. Safe in a table cell.
     """
     url = url.strip()
-    label = escape_inline(text) if text.strip() else escape_inline(url)
+    shown = text if text.strip() else url
+    if max_chars is not None and len(shown) > max_chars:
+        shown = shown[: max(0, max_chars - 1)] + "…"
+    label = escape_inline(shown)
     if _is_web_url(url):
         return f"[{label}]({quote(url, safe=_URL_SAFE)})"
     if not text.strip() or text.strip() == url:
@@ -122,10 +139,10 @@ def link(text: str, url: str) -> str:
 
 
 def _is_web_url(url: str) -> bool:
-    if _DROPPED.search(url) or _SURROGATE.search(url) or _LINE_BREAK.search(url):
+    if _DROPPED.search(url) or _SURROGATE.search(url) or _LINE_BREAK.search(url) or len(url) > MAX_LINK_URL:
         return False
     lowered = url.lower()
-    if not lowered.startswith(("http://", "https://")):
+    if not lowered.startswith("https://"):
         return False
     authority = url.split("://", 1)[1]
     authority = re.split(r"[/?#\\]", authority, maxsplit=1)[0]

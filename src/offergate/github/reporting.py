@@ -14,6 +14,7 @@ from offergate.core.durations import format_duration
 from offergate.core.outcome import Outcome
 from offergate.core.verdict import Result
 from offergate.core.wording import plural
+from offergate.github import plain
 from offergate.github import summary as summary_md
 from offergate.github.runner import ANNOTATION_LIMIT, AnnotationLevel, Runner
 
@@ -52,8 +53,13 @@ def report(runner: Runner, outcome: Outcome, presentations: Sequence[Presentatio
     for presentation in presentations:
         for name, value in presentation.outputs:
             runner.set_output(name, value)
-    if settings.write_summary:
+    if not settings.write_summary:
+        return
+    if runner.summary_goes_to_a_file:
         runner.write_summary(render_summary(outcome, presentations, settings, notes))
+    else:
+        # the API error and the notes were just printed above: the text does not repeat them
+        runner.print_text(render_text(outcome, presentations, settings, width=runner.width))
 
 
 def dropped_annotations_notes(runner: Runner) -> list[str]:
@@ -81,11 +87,16 @@ def annotate(runner: Runner, outcome: Outcome, presentations: Sequence[Presentat
             runner.annotate(annotation.level, annotation.message, title=annotation.title)
 
 
+def settings_line(presentations: Sequence[Presentation], settings: RunSettings) -> str:
+    said = [p.settings for p in presentations]
+    said.append(f"Poll every {format_duration(settings.poll_interval)}, timeout {format_duration(settings.timeout)}.")
+    return " ".join(said)
+
+
 def render_summary(
     outcome: Outcome, presentations: Sequence[Presentation], settings: RunSettings, extra_notes: Sequence[str] = ()
 ) -> str:
-    said = [p.settings for p in presentations]
-    said.append(f"Poll every {format_duration(settings.poll_interval)}, timeout {format_duration(settings.timeout)}.")
+    """The job summary in Markdown, for the runner's summary file or `--summary-file`."""
     notes = [outcome.setup_error.describe()] if outcome.setup_error is not None else []
     notes += extra_notes
     return summary_md.render(
@@ -93,6 +104,23 @@ def render_summary(
         headline(outcome, presentations, settings.timeout),
         [section for p in presentations for section in p.sections],
         elapsed=outcome.elapsed,
-        settings_line=" ".join(said),
+        settings_line=settings_line(presentations, settings),
         notes=notes,
+    )
+
+
+def render_text(
+    outcome: Outcome, presentations: Sequence[Presentation], settings: RunSettings, *, width: int
+) -> list[plain.Line]:
+    """The same summary as plain text for a terminal, without the notes and errors the log already has."""
+    said = [a.message for p in presentations for a in p.annotations if a.level == "error"]
+    return plain.render(
+        outcome.result,
+        headline(outcome, presentations, settings.timeout),
+        [section for p in presentations for section in p.sections],
+        elapsed=outcome.elapsed,
+        settings_line=settings_line(presentations, settings),
+        notes=(),
+        width=width,
+        said=said,
     )

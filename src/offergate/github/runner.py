@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from offergate.github.markdown import cut_block
+
+if TYPE_CHECKING:
+    from offergate.github.plain import Line, Style
 
 AnnotationLevel = Literal["error", "warning", "notice"]
 
@@ -56,6 +60,11 @@ _V1_COMMAND = re.compile(
     re.IGNORECASE,
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: Columns assumed for text laid out for a terminal when neither COLUMNS nor a terminal says.
+DEFAULT_WIDTH = 100
+_ANSI: dict[str, str] = {"bold": "1", "dim": "2", "green": "32", "red": "31", "yellow": "33"}
+_LEVEL_STYLE: dict[str, Style] = {"error": "red", "warning": "yellow", "notice": "bold"}
 
 
 def escape_data(s: str) -> str:
@@ -149,6 +158,8 @@ class Runner:
         self._masked: set[str] = set()
         self._longest_first: list[str] = []
         self._annotations: dict[str, int] = {"error": 0, "warning": 0, "notice": 0}
+        self.colour: bool = _wants_colour(env, self._out)
+        self.width: int = _terminal_width(env, self._out)
 
     # -- secrets -------------------------------------------------------------------
 
@@ -232,7 +243,8 @@ class Runner:
             data = escape_data("\n".join(lines))
             self._emit(f"::{level}{props}::{data}")
             return
-        first = f"{level}: {head}: {lines[0]}" if head else f"{level}: {lines[0]}"
+        shown = _coloured(level, _LEVEL_STYLE[level]) if self.colour else level
+        first = f"{shown}: {head}: {lines[0]}" if head else f"{shown}: {lines[0]}"
         self._emit(first)
         for line in lines[1:]:
             self._emit(f"  {line}")
@@ -294,6 +306,23 @@ class Runner:
             for line in _LINE_BREAK.split(text.rstrip("\n")):
                 self._emit(self._line(line))
 
+    @property
+    def summary_goes_to_a_file(self) -> bool:
+        """Whether `write_summary` writes a file (the runner's, or `--summary-file`), not the log."""
+        return self._summary_path is not None or self._summary_file is not None
+
+    def print_text(self, lines: Sequence[Line]) -> None:
+        """Print text laid out for people (the summary outside Actions): each line redacted and
+        neutralised, coloured by its style only on a terminal without NO_COLOR.
+
+        In Actions (no GITHUB_STEP_SUMMARY) it warns first that the summary is printed instead.
+        """
+        if self.in_actions:
+            self._problem("GITHUB_STEP_SUMMARY is not set: the job summary is printed to the log instead")
+        for line in lines:
+            text = self._line(line.text)
+            self._emit(_coloured(text, line.style) if self.colour and text else text)
+
     def _append_summary(self, path: str, text: str, *, overwrite: bool) -> None:
         try:
             used = 0
@@ -346,6 +375,33 @@ def cut_summary(data: bytes, budget: int) -> bytes | None:
     Closes `<details>` left open by the cut. None when not even the note fits.
     """
     return cut_block(data, budget, CUT_NOTE)
+
+
+def _wants_colour(env: Mapping[str, str], out: TextIO) -> bool:
+    """Colour only on a terminal, never with NO_COLOR (any non-empty value) or TERM=dumb."""
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _terminal_width(env: Mapping[str, str], out: TextIO) -> int:
+    """COLUMNS when set, else the terminal's width, else `DEFAULT_WIDTH`."""
+    columns = env.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if out.isatty():
+            return os.get_terminal_size(out.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return DEFAULT_WIDTH
+
+
+def _coloured(text: str, style: Style | None) -> str:
+    return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if style else text
 
 
 def _reason(error: OSError) -> str:

@@ -13,6 +13,8 @@ from offergate.core.durations import format_duration
 from offergate.core.verdict import Result
 from offergate.github import markdown as md
 
+TABLE_LINK_CHARS = 80  # a link's text in a table cell is cut to this
+
 
 def verdict_line(result: Result, headline: str) -> str:
     return md.heading(2, f"{RESULT_MARK[result]} offergate: {result.value} — {headline}")
@@ -32,9 +34,13 @@ def block_markdown(block: Block) -> str:
         case Quote():
             return "\n".join(f"> {md.escape_inline(line)}" for line in block.lines)
         case Table():
-            return md.table(block.headers, block.rows)
+            return md.table(block.headers, [[_cell(value) for value in row] for row in block.rows])
         case Details():
             return md.details(block.summary, section_markdown(block.blocks))
+
+
+def _cell(value: str | Link) -> str:
+    return md.Safe(md.link(value.text, value.url, max_chars=TABLE_LINK_CHARS)) if isinstance(value, Link) else value
 
 
 def section_markdown(section: Section) -> str:

@@ -25,6 +25,33 @@ _STATUS_MARK = {
 }
 
 
+# One spelling per status, the documentation's (Cloud Partner Portal API, Retrieve offer status:
+# "Offer status" and "Step status"); the API answers in several ("complete", "Complete", "inProgress").
+_STATUS_WORD = {
+    norm(word): word
+    for word in (
+        "NeverPublished",
+        "NotStarted",
+        "WaitingForPublisherReview",
+        "WaitingForApproval",
+        "Running",
+        "InProgress",
+        "Succeeded",
+        "Complete",
+        "Blocked",
+        "Rejected",
+        "Canceled",
+        "Failed",
+    )
+}
+_STATUS_WORD.update({"completed": "Complete", "cancelled": "Canceled"})
+
+
+def status_word(status: str) -> str:
+    """A status in the documentation's spelling (`complete` → `Complete`); an unknown one as it is."""
+    return _STATUS_WORD.get(norm(status), status)
+
+
 def status_marker(status: str) -> str:
     """A marker for a status; an unknown status gets a question mark and is shown as it is."""
     return _STATUS_MARK.get(norm(status), "❔")

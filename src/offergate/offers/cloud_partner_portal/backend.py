@@ -34,6 +34,9 @@ class CloudPartnerPortalOffers:
     def adaptive(self) -> bool:
         return True
 
+    def notices(self, timeout: float) -> Sequence[str]:  # noqa: ARG002 - the protocol's signature
+        return ()
+
     def start(self) -> Sequence[Watch]:
         settings = self._settings
         known = check_offer_ids(self._client, settings)

@@ -6,7 +6,7 @@ from offergate.core.document import RESULT_MARK, Heading, Link, Paragraph, Quote
 from offergate.core.watch import WatchState
 from offergate.offers.cloud_partner_portal.model import OfferStatus, Step
 from offergate.offers.cloud_partner_portal.watcher import OfferWatcher
-from offergate.offers.present import status_marker
+from offergate.offers.present import status_marker, status_word
 
 
 def offer_section(state: WatchState[OfferStatus], display_text: str) -> Section:
@@ -20,7 +20,7 @@ def offer_section(state: WatchState[OfferStatus], display_text: str) -> Section:
         parts.append(Quote(state.verdict.details))
     observation = state.observation
     if observation is not None:
-        parts.append(text(f"Offer status: {status_marker(observation.status)} {observation.status}"))
+        parts.append(text(f"Offer status: {status_marker(observation.status)} {status_word(observation.status)}"))
         parts.append(step_table(observation.steps) if observation.steps else remark("The API reported no steps."))
         if observation.preview_links:
             parts.append(links("Preview: ", [Link(link.text, link.uri) for link in observation.preview_links]))
@@ -46,12 +46,13 @@ def step_table(steps: tuple[Step, ...]) -> Table:
     for step in steps:
         latest = step.messages[-1].text if step.messages else ""
         progress = f"{step.progress}%" if step.progress is not None else ""
-        rows.append((step.label, f"{status_marker(step.status)} {step.status}", progress, step.estimated_time, latest))
+        status = f"{status_marker(step.status)} {status_word(step.status)}"
+        rows.append((step.label, status, progress, step.estimated_time, latest))
     return Table(("Step", "Status", "Progress", "Estimated time", "Latest message"), tuple(rows))
 
 
 def output_row(state: WatchState[OfferStatus], watcher: OfferWatcher) -> dict[str, str]:
-    """One offer in the `offers` output."""
+    """One offer in the `offers` output: the status as the API spelt it."""
     observation = state.observation
     step = observation.current_step() if observation else None
     return {

@@ -6,6 +6,7 @@ from offergate.core.schedule import StepPhase, parse_estimate
 from offergate.core.verdict import Result, Verdict
 from offergate.core.wording import norm
 from offergate.offers.cloud_partner_portal.model import OfferStatus, Step
+from offergate.offers.present import status_word
 from offergate.offers.settings import WaitUntil
 
 SIGNOFF_STEP = "publishersignoff"
@@ -28,17 +29,17 @@ def offer_verdict(observed: OfferStatus, wait_until: WaitUntil) -> Verdict:
     status = norm(observed.status)
     if status in FAILED_OFFER:
         failing = _first_failed_step(observed)
-        where = f" at step '{failing.label}' ({failing.status})" if failing else ""
+        where = f" at step '{failing.label}' ({status_word(failing.status)})" if failing else ""
         details = error_messages(failing) if failing else ()
         offer_errors = tuple(m.text for m in observed.messages if norm(m.level) == "error")
-        return Verdict(Result.FAILED, f"the offer is {observed.status}{where}", details + offer_errors)
+        return Verdict(Result.FAILED, f"the offer is {status_word(observed.status)}{where}", details + offer_errors)
     if status == "succeeded":
         return Verdict(Result.PASSED, "the offer is live (Succeeded)")
     failing = _first_failed_step(observed)
     if failing is not None:
         return Verdict(
             Result.FAILED,
-            f"step '{failing.label}' is {failing.status}",
+            f"step '{failing.label}' is {status_word(failing.status)}",
             error_messages(failing),
         )
     if wait_until is WaitUntil.PUBLISHER_SIGNOFF:
@@ -46,17 +47,45 @@ def offer_verdict(observed: OfferStatus, wait_until: WaitUntil) -> Verdict:
             return Verdict(Result.PASSED, "the offer is waiting for publisher sign-off")
         signoff = next((s for s in observed.steps if is_signoff_step(s)), None)
         if signoff is not None and norm(signoff.status) in AT_SIGNOFF:
-            return Verdict(Result.PASSED, f"the sign-off step is {signoff.status}")
+            return Verdict(Result.PASSED, f"the sign-off step is {status_word(signoff.status)}")
+    if wait_until is WaitUntil.LIVE and _at_signoff(observed):
+        return Verdict(Result.PENDING, go_live_needed(observed))
     if status in IDLE_OFFER:
         return Verdict(
             Result.PENDING,
-            f"the offer is {observed.status}: nothing is being published, so there is nothing to wait for",
+            f"the offer is {status_word(observed.status)}: nothing is being published, so there is nothing to wait for",
             idle=True,
         )
     current = observed.current_step()
     target = "publisher sign-off" if wait_until is WaitUntil.PUBLISHER_SIGNOFF else "the offer going live"
-    where = f", at step '{current.label}' ({current.status})" if current else ""
-    return Verdict(Result.PENDING, f"waiting for {target}: the offer is {observed.status}{where}")
+    where = f", at step '{current.label}' ({status_word(current.status)})" if current else ""
+    return Verdict(Result.PENDING, f"waiting for {target}: the offer is {status_word(observed.status)}{where}")
+
+
+GO_LIVE_NEEDED = (
+    "waiting for the offer going live: the offer is at publisher sign-off (WaitingForPublisherReview), where it "
+    "stays until a person selects Go live in Partner Center (commercial marketplace, the offer's overview); after "
+    "that, going live usually takes a few days{estimate}"
+)
+
+
+def _at_signoff(observed: OfferStatus) -> bool:
+    if norm(observed.status) == "waitingforpublisherreview":
+        return True
+    signoff = next((s for s in observed.steps if is_signoff_step(s)), None)
+    return signoff is not None and norm(signoff.status) == "waitingforpublisherreview"
+
+
+def go_live_needed(observed: OfferStatus) -> str:
+    """Why `wait-until: live` waits at sign-off: a person must act, and about how long it takes then."""
+    index = next((i for i, s in enumerate(observed.steps) if is_signoff_step(s)), None)
+    after = observed.steps[index + 1] if index is not None and index + 1 < len(observed.steps) else None
+    estimate = (
+        f" (the API's estimate for step '{after.label}': {after.estimated_time})"
+        if after and after.estimated_time
+        else ""
+    )
+    return GO_LIVE_NEEDED.format(estimate=estimate)
 
 
 def _first_failed_step(observed: OfferStatus) -> Step | None:

@@ -40,6 +40,9 @@ class ProductIngestionOffers:
     def adaptive(self) -> bool:
         return False  # the API gives no time estimates to adapt to
 
+    def notices(self, timeout: float) -> Sequence[str]:  # noqa: ARG002 - the protocol's signature
+        return ()
+
     def start(self) -> Sequence[Watch]:
         settings = self._settings
         job = JobMonitor(self._client, settings.job_id, self._clock) if settings.job_id else None

@@ -1,0 +1,45 @@
+"""Errors that finish the sentence, and status words in one spelling (the raw value kept in outputs)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import STORE, Harness
+
+
+def test_a_catalog_with_no_status_yet_shows_the_apis_message_and_activity_id(harness: Harness) -> None:
+    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="trickle")  # 404 for its first minutes
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
+    assert run.exit_code == 3, run.log
+    text = run.summary_text
+    assert "no review status yet" in text
+    assert "the API said: [NotFound] Catalog 'cat-1' has no status yet: its offers are still in review;" in text
+    assert re.search(r"activity id [0-9a-f-]{36}", text), text
+    # the pending annotation says it too
+    (pending,) = [line for line in run.log.splitlines() if line.startswith("::error") and "still pending" in line]
+    assert "activity id" in pending
+
+
+def test_wait_until_live_at_signoff_says_a_person_must_select_go_live(harness: Harness) -> None:
+    harness.sandbox.add_offer("contoso", "vm-offer", scenario="signoff")
+    run = harness.run(
+        harness.app_inputs(**{"offer-id": "vm-offer", "wait-until": "live", "timeout": "5d", "poll-interval": "1h"})
+    )
+    assert run.exit_code == 3, run.log
+    text = run.summary_text
+    assert "a person selects Go live in Partner Center" in text
+    assert "usually takes a few days" in text
+    assert "still pending" in run.log and "Go live in Partner Center" in run.log  # the annotation
+
+
+def test_status_words_in_the_documentations_spelling_and_raw_in_outputs(harness: Harness) -> None:
+    harness.sandbox.add_offer("contoso", "vm-offer", scenario="signoff")
+    run = harness.run(harness.app_inputs(**{"offer-id": "vm-offer", "timeout": "5d", "poll-interval": "30m"}))
+    assert run.exit_code == 0, run.log
+    statuses = re.findall(r"^\| [^|]+ \| \S+ (\w+) \|", run.summary, re.MULTILINE)
+    assert statuses and set(statuses) <= {"Complete", "InProgress", "NotStarted", "WaitingForPublisherReview"}
+    assert "complete |" not in run.summary and "notStarted" not in run.summary
+    assert "Offer status: 🟡 WaitingForPublisherReview" in run.summary_text
+    raw = json.loads(run.outputs["offers"])[0]["status"]
+    assert run.outputs["offer-status"] == raw == "waitingForPublisherReview"  # as the sandbox spells it
