@@ -363,7 +363,8 @@ def _internal_error(runner: Runner, error: Exception) -> int:
     runner.annotate("error", what, title="offergate: internal error")
     if "result" not in runner.outputs:
         runner.set_output("result", "error")
-        runner.write_summary(md.heading(2, "⚠️ offergate: internal error") + "\n" + md.escape_inline(what) + "\n")
+        if runner.summary_goes_to_a_file:  # a terminal has the annotation above; Markdown is for the file
+            runner.write_summary(md.heading(2, "⚠️ offergate: internal error") + "\n" + md.escape_inline(what) + "\n")
     return int(ExitCode.API_ERROR)
 
 

@@ -12,15 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_mock import MockerFixture
 
-from offergate.github import runner as github
-from offergate.github.runner import (
-    ANNOTATION_LIMIT,
-    SUMMARY_LIMIT_BYTES,
-    Runner,
-    escape_data,
-    escape_property,
-    neutralise,
-)
+from offergate.github import commands
+from offergate.github.commands import escape_data, escape_property, neutralise
+from offergate.github.runner import ANNOTATION_LIMIT, SUMMARY_LIMIT_BYTES, Runner
 
 ACTIONS = {"GITHUB_ACTIONS": "true"}
 
@@ -33,7 +27,7 @@ tricky_text = st.lists(st.one_of(_TRICKY, st.text(max_size=3)), max_size=30).map
 
 # -- an emulation of the runner's parsing (actions/runner ActionCommand.cs) -----------------
 
-_IGNORABLE = re.compile(f"[{github._IGNORABLE}]")
+_IGNORABLE = re.compile(f"[{commands._IGNORABLE}]")
 
 
 def runner_lines(log: str) -> list[str]:
