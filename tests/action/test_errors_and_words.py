@@ -43,3 +43,23 @@ def test_status_words_in_the_documentations_spelling_and_raw_in_outputs(harness:
     assert "Offer status: 🟡 WaitingForPublisherReview" in run.summary_text
     raw = json.loads(run.outputs["offers"])[0]["status"]
     assert run.outputs["offer-status"] == raw == "waitingForPublisherReview"  # as the sandbox spells it
+
+
+def test_an_offers_display_name_given_as_its_id_is_answered_with_the_id(harness: Harness) -> None:
+    harness.sandbox.add_offer("contoso", "vm-offer", scenario="signoff", display_text="Contoso VM")
+    harness.sandbox.add_offer("contoso", "saas-offer", scenario="signoff", display_text="Contoso SaaS")
+    run = harness.run(harness.app_inputs(**{"offer-id": "Contoso VM", "timeout": "1h"}))
+    assert run.exit_code == 4, run.log
+    assert "has no offer 'Contoso VM'" in run.log
+    assert "'Contoso VM' is the name of offer 'vm-offer'" in run.log
+    assert "the offers this publisher has: 'saas-offer', 'vm-offer'" in run.log
+    assert not [r for r in harness.sandbox.requests if r.path.endswith("/status")]  # nothing asked of a name
+
+
+def test_a_catalogs_name_given_as_its_id_is_answered_with_the_id(harness: Harness) -> None:
+    harness.sandbox.add_catalog(STORE["merchant_id"], "1001", scenario="clean", name="Main catalog")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "1002", scenario="clean", name="Outlet")
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "main catalog", "timeout": "0"}))
+    assert run.exit_code == 4, run.log
+    assert "'main catalog' is the name of catalog '1001'" in run.log
+    assert "the catalogs of this store: '1001', '1002'" in run.log

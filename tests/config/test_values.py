@@ -184,9 +184,14 @@ def test_a_400_digit_count_is_described_not_echoed() -> None:
     assert parse_count("max-rejections", "1000000000") == 1_000_000_000
 
 
-@pytest.mark.parametrize("value", ["a\x00b", "a\nb\x1b[2J", "a\ud800", "a\u202eb", "a\x7f", "x\x9by", "a b"])
+UNPRINTABLE = ["a\x00b", "a\nb\x1b[2J", "a\ud800", "a\u202eb", "a\x7f", "x\x9by"]
+STRICT_IDS = ["publisher-id", "merchant-id", "customer-id", "azure-tenant-id"]
+LISTED_IDS = ["offer-id", "catalog-id"]  # a name there is left to the API's list (test_names_in_listed_ids…)
+
+
 @pytest.mark.parametrize(
-    "name", ["publisher-id", "offer-id", "merchant-id", "catalog-id", "customer-id", "azure-tenant-id"]
+    ("name", "value"),
+    [(n, v) for n in STRICT_IDS + LISTED_IDS for v in UNPRINTABLE] + [(n, "a b") for n in STRICT_IDS],
 )
 def test_ids_with_unprintable_characters_exit_2_escaped(name: str, value: str) -> None:
     base = {**BOTH, "customer-account-id": "1"} if name == "customer-id" else BOTH
@@ -238,3 +243,19 @@ def test_a_list_of_too_many_ids_is_refused_quickly(name: str) -> None:
     assert error.input_name == name and "lists 200000 ids: give at most 1000" in str(error)
     config = parse_config({**BOTH, name: ",".join(f"id-{n}" for n in range(1000))}, {})
     assert config.offers is not None and config.catalogs is not None
+
+
+@pytest.mark.parametrize("name", ["offer-id", "catalog-id"])
+@pytest.mark.parametrize("value", ["Contoso VM", "Main catalog", "Café offer"])
+def test_names_in_listed_ids_are_left_to_the_apis_list(name: str, value: str) -> None:
+    config = parse_config({**BOTH, name: value}, {})
+    assert config.offers is not None and config.catalogs is not None
+    given = config.offers.offer_ids if name == "offer-id" else config.catalogs.catalog_ids
+    assert given == (value,)
+
+
+@pytest.mark.parametrize("name", ["offer-id", "catalog-id"])
+@pytest.mark.parametrize("value", ["../etc", "a/b", "a\\b", "x" * 129])
+def test_listed_ids_that_look_like_paths_or_are_too_long_exit_2(name: str, value: str) -> None:
+    error = error_for(name, value)
+    assert error.input_name == name and "not a valid id" in str(error)

@@ -19,7 +19,7 @@ from offergate.catalogs.model import (
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.core.wording import listing
+from offergate.core.wording import listing, unknown_ids_hint
 from offergate.transport.authorized import authorized_get, json_document
 from offergate.transport.send import MAX_BODY
 from offergate.transport.tokens import TokenProvider
@@ -103,7 +103,8 @@ def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[s
     at most `MAX_LISTED` and how many more) from a catalog that has no review status yet (the
     status call answers 404 for both).
     """
-    known = {c.id.lower(): c.id for c in client.list_catalogs()}
+    catalogs = client.list_catalogs()
+    known = {c.id.lower(): c.id for c in catalogs}
     if settings.catalog_ids is None:
         if not known:
             raise ApiError(SERVICE, f"store {settings.merchant_id} has no catalogs", hint="check merchant-id")
@@ -114,6 +115,13 @@ def resolve_catalogs(client: CatalogClient, settings: CatalogSettings) -> list[s
             SERVICE,
             f"store {settings.merchant_id} has no catalog {listing(missing)}",
             status=404,
-            hint=f"the catalogs of this store: {listing(list(known.values()))}. Check catalog-id",
+            hint=unknown_ids_hint(
+                missing,
+                list(known.values()),
+                {c.name: c.id for c in catalogs},
+                what="catalog",
+                listed_as="the catalogs of this store",
+                input_name="catalog-id",
+            ),
         )
     return [known[c.lower()] for c in settings.catalog_ids]

@@ -13,6 +13,7 @@ from offergate.config.values import (
     parse_count,
     parse_id_list,
     parse_identifier,
+    parse_listed_id,
     parse_secret,
     shown,
     url_path_segments,
@@ -71,7 +72,7 @@ def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSetti
             raise InputError("catalog-id", "'all' cannot be combined with catalog ids")
         catalog_ids: tuple[str, ...] | None = None
     else:
-        catalog_ids = tuple(parse_identifier("catalog-id", c) for c in catalog_list)
+        catalog_ids = tuple(parse_listed_id("catalog-id", c) for c in catalog_list)
     customer = raw["customer-id"].strip()
     account = raw["customer-account-id"].strip()
     if bool(customer) != bool(account):

@@ -11,6 +11,7 @@ from offergate.config.values import (
     parse_choice,
     parse_id_list,
     parse_identifier,
+    parse_listed_id,
     shown,
     url_path_segments,
 )
@@ -48,7 +49,7 @@ def offer_settings(raw: Mapping[str, str], env: Mapping[str, str], notices: list
         raise InputError("marketplace-api-version", f"{shown(api_version)} is not an API version such as 2017-10-31")
     return OfferSettings(
         publisher_id=parse_identifier("publisher-id", publisher),
-        offer_ids=tuple(parse_identifier("offer-id", o) for o in offer_list),
+        offer_ids=tuple(parse_listed_id("offer-id", o) for o in offer_list),
         wait_until=wait_until,
         marketplace_url=parse_marketplace_url(raw["marketplace-url"]),
         api_version=api_version,

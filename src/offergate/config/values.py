@@ -33,6 +33,7 @@ MAX_LIST_ITEMS = 1000
 #: Counts above this are refused rather than carried (no store has a billion offers).
 MAX_COUNT = 1_000_000_000
 
+_SURROGATE_CHARS = re.compile("[\ud800-\udfff]")
 E = TypeVar("E", bound=Enum)
 
 
@@ -108,6 +109,22 @@ def parse_identifier(name: str, value: str) -> str:
             f"{shown(text)} is not a valid id: use letters, digits, '.', '_' and '-' (at most 128)",
         )
     return text
+
+
+def parse_listed_id(name: str, value: str) -> str:
+    """An id the gate checks against the API's own list before using it (offer-id, catalog-id).
+
+    Besides an id, printable text up to 128 characters with no slash or backslash is taken, such
+    as a display name given by mistake (`Contoso VM`), so that the check can name the ids there
+    are (and the id of a matching name) instead of a bare refusal here. Nothing but an id from
+    that list ever becomes part of a URL or a file name.
+    """
+    text = value.strip()
+    if _ID.fullmatch(text):
+        return text
+    if len(text) <= 128 and text.isprintable() and not _SURROGATE_CHARS.search(text) and not set(text) & {"/", "\\"}:
+        return text
+    return parse_identifier(name, text)
 
 
 def parse_secret(name: str, value: str) -> str:

@@ -39,3 +39,13 @@ def listing(items: list[str], limit: int = MAX_LISTED, *, empty: str = "none") -
     if not shown:
         return empty
     return f"{shown} and {more} more" if more > 0 else shown
+
+
+def unknown_ids_hint(
+    missing: list[str], ids: list[str], names: dict[str, str], *, what: str, listed_as: str, input_name: str
+) -> str:
+    """What to say of ids that are not in the API's list: the id of each one that is a name
+    there (`'Contoso VM' is the name of offer 'contoso-vm'`), then the ids there are (bounded)."""
+    by_name = {name.strip().lower(): id_ for name, id_ in names.items() if name.strip()}
+    said = [f"{quoted(m)} is the name of {what} {quoted(by_name[m.lower()])}" for m in missing if m.lower() in by_name]
+    return "; ".join([*said[:MAX_LISTED], f"{listed_as}: {listing(ids)}. Check {input_name}"])

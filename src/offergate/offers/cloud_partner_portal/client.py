@@ -8,7 +8,7 @@ import requests
 
 from offergate.core.clock import Deadline
 from offergate.core.errors import ApiError
-from offergate.core.wording import listing, quoted
+from offergate.core.wording import listing, quoted, unknown_ids_hint
 from offergate.offers.cloud_partner_portal.model import (
     SERVICE,
     OfferStatus,
@@ -70,13 +70,21 @@ class OfferClient:
 def check_offer_ids(client: OfferClient, settings: OfferSettings) -> dict[str, OfferSummary]:
     """The publisher's entries for the offers asked for; an unknown id is an error listing the known ones
     (sorted, escaped, at most `MAX_LISTED` and how many more: a publisher may have thousands)."""
-    known = {offer.id.lower(): offer for offer in client.list_offers()}
+    offers = client.list_offers()
+    known = {offer.id.lower(): offer for offer in offers}
     missing = [o for o in settings.offer_ids if o.lower() not in known]
     if missing:
         raise ApiError(
             SERVICE,
             f"publisher {quoted(settings.publisher_id)} has no offer {listing(missing)}",
             status=404,
-            hint=f"the offers this publisher has: {listing([o.id for o in known.values()])}. Check offer-id",
+            hint=unknown_ids_hint(
+                missing,
+                [o.id for o in offers],
+                {o.display_text: o.id for o in offers},
+                what="offer",
+                listed_as="the offers this publisher has",
+                input_name="offer-id",
+            ),
         )
     return {o: known[o.lower()] for o in settings.offer_ids}
