@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from offergate import __version__
@@ -22,8 +23,9 @@ from offergate.offers.cloud_partner_portal.backend import CloudPartnerPortalOffe
 from offergate.offers.cloud_partner_portal.client import OfferClient
 from offergate.offers.product_ingestion.settings import ProductIngestionSettings
 from offergate.offers.settings import OfferSettings
-from offergate.transport.credentials import ads_token_provider, azure_token_provider
-from offergate.transport.session import make_session
+from offergate.transport.credentials import AzureCredentials, ads_token_provider, azure_token_provider
+from offergate.transport.session import CredentialSession, make_session
+from offergate.transport.tokens import TokenProvider
 
 USER_AGENT = f"offergate/{__version__}"
 CLOUD_PARTNER_SCOPE = "https://cloudpartner.azure.com/.default"
@@ -40,38 +42,50 @@ CONTENT_API_CREDENTIALS = ("Authorization", "AuthenticationToken", "DeveloperTok
 ONE_CHECK_BUDGET = 60.0
 
 
-def offer_backend(settings: OfferSettings, clock: Clock, deadline: Deadline, runner: Runner) -> Backend:
-    auth = azure_token_provider(
-        settings.credentials,
-        scope=CLOUD_PARTNER_SCOPE,
-        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
-        clock=clock,
-        on_token=runner.mask,
-    )
-    session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug)
-    return CloudPartnerPortalOffers(OfferClient(session, auth, settings, deadline), settings)
+@dataclass(frozen=True)
+class Wiring:
+    """What every backend's sessions and credentials are made with."""
+
+    clock: Clock
+    deadline: Deadline
+    runner: Runner
+
+    def session(
+        self,
+        credential_headers: Sequence[str] = ("Authorization",),
+        debug: Callable[[str], None] | None = None,
+    ) -> CredentialSession:
+        """A session on the run's clock and deadline, its requests and retries in the debug log."""
+        return make_session(
+            clock=self.clock,
+            deadline=self.deadline,
+            user_agent=USER_AGENT,
+            credential_headers=credential_headers,
+            debug=debug or self.runner.debug,
+        )
+
+    def azure_token(self, creds: AzureCredentials, scope: str) -> TokenProvider:
+        return azure_token_provider(
+            creds, scope=scope, session=self.session, clock=self.clock, on_token=self.runner.mask
+        )
 
 
-def product_ingestion_backend(
-    settings: ProductIngestionSettings, clock: Clock, deadline: Deadline, runner: Runner
-) -> Backend:
+def offer_backend(settings: OfferSettings, wiring: Wiring) -> Backend:
+    auth = wiring.azure_token(settings.credentials, CLOUD_PARTNER_SCOPE)
+    client = OfferClient(wiring.session(), auth, settings, wiring.deadline)
+    return CloudPartnerPortalOffers(client, settings)
+
+
+def product_ingestion_backend(settings: ProductIngestionSettings, wiring: Wiring) -> Backend:
     from offergate.offers.product_ingestion.backend import ProductIngestionOffers
     from offergate.offers.product_ingestion.client import IngestionClient
 
-    auth = azure_token_provider(
-        settings.credentials,
-        scope=GRAPH_SCOPE,
-        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
-        clock=clock,
-        on_token=runner.mask,
-    )
-    session = make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug)
-    return ProductIngestionOffers(IngestionClient(session, auth, settings, deadline), settings, clock)
+    auth = wiring.azure_token(settings.credentials, GRAPH_SCOPE)
+    client = IngestionClient(wiring.session(), auth, settings, wiring.deadline)
+    return ProductIngestionOffers(client, settings, wiring.clock)
 
 
-def catalog_backend(
-    settings: CatalogSettings, clock: Clock, deadline: Deadline, runner: Runner, workspace: Path
-) -> Backend:
+def catalog_backend(settings: CatalogSettings, wiring: Wiring, workspace: Path) -> Backend:
     # Lazily: the catalog gate brings the report reader (ZIP, CSV) and the XML parser, which an
     # offers-only run never needs.
     from offergate.catalogs.backend import ContentApiCatalogs
@@ -79,46 +93,32 @@ def catalog_backend(
     from offergate.catalogs.watcher import hosts_only
 
     auth = ads_token_provider(
-        settings.credentials,
-        scope=ADS_SCOPE,
-        session=lambda: make_session(clock=clock, deadline=deadline, user_agent=USER_AGENT, debug=runner.debug),
-        clock=clock,
-        on_token=runner.mask,
+        settings.credentials, scope=ADS_SCOPE, session=wiring.session, clock=wiring.clock, on_token=wiring.runner.mask
     )
-    session = make_session(
-        clock=clock,
-        deadline=deadline,
-        user_agent=USER_AGENT,
-        credential_headers=CONTENT_API_CREDENTIALS,
-        debug=runner.debug,
-    )
+    client = CatalogClient(wiring.session(credential_headers=CONTENT_API_CREDENTIALS), auth, settings, wiring.deadline)
     return ContentApiCatalogs(
-        CatalogClient(session, auth, settings, deadline),
+        client,
         settings,
-        download_session=make_session(
-            # the report URL (and a redirect's) is printed as its host only: its path may hold a token
-            clock=clock,
-            deadline=deadline,
-            user_agent=USER_AGENT,
-            debug=lambda line: runner.debug(hosts_only(line)),
-        ),
-        clock=clock,
-        deadline=deadline,
+        # the report URL (and a redirect's) is printed as its host only: its path may hold a token
+        download_session=wiring.session(debug=lambda line: wiring.runner.debug(hosts_only(line))),
+        clock=wiring.clock,
+        deadline=wiring.deadline,
         workspace=workspace,
-        on_secret=runner.mask,
+        on_secret=wiring.runner.mask,
     )
 
 
 def backends_of(config: Config, clock: Clock, deadline: Deadline, runner: Runner, workspace: Path) -> list[Backend]:
     """One backend per configured gate, in the order they are reported."""
     backends = []
+    wiring = Wiring(clock, deadline, runner)
     if config.offers is not None:
         runner.annotate("notice", CLOUD_PARTNER_PORTAL_MAINTENANCE, title="offergate: Cloud Partner Portal API")
-        backends.append(offer_backend(config.offers, clock, deadline, runner))
+        backends.append(offer_backend(config.offers, wiring))
     if config.product_ingestion is not None:
-        backends.append(product_ingestion_backend(config.product_ingestion, clock, deadline, runner))
+        backends.append(product_ingestion_backend(config.product_ingestion, wiring))
     if config.catalogs is not None:
-        backends.append(catalog_backend(config.catalogs, clock, deadline, runner, workspace))
+        backends.append(catalog_backend(config.catalogs, wiring, workspace))
     return backends
 
 
