@@ -44,7 +44,7 @@ def sandbox() -> Iterator[Sandbox]:
         sb.add_store(MERCHANT, developer_token=DEVELOPER_TOKEN)
         sb.add_ads_user(ADS_CLIENT_ID, REFRESH_TOKEN)
         sb.add_offer("contoso", "vm-offer", scenario="stuck")
-        sb.add_catalog(MERCHANT, "cat-1", scenario="seed")
+        sb.add_catalog(MERCHANT, "4101", scenario="seed")
         yield sb
 
 
@@ -79,7 +79,7 @@ def run_action(sandbox: Sandbox, tmp_path: Path, **inputs: str) -> Written:
         "authority-url": sandbox.url,
         "marketplace-url": sandbox.url,
         "merchant-id": MERCHANT,
-        "catalog-id": "cat-1",
+        "catalog-id": "4101",
         "developer-token": DEVELOPER_TOKEN,
         "ads-client-id": ADS_CLIENT_ID,
         "ads-refresh-token": REFRESH_TOKEN,
@@ -178,12 +178,12 @@ def elsewhere() -> Iterator[Sandbox]:
 
 
 def test_content_api_redirect_to_another_host_carries_no_credentials(harness: Harness, elsewhere: Sandbox) -> None:
-    harness.sandbox.add_catalog("123456", "cat-1", scenario="clean")
-    target = f"{elsewhere.url}/shopping/v9.1/bmc/stores/123456/catalogs/cat-1/status"
+    harness.sandbox.add_catalog("123456", "4101", scenario="clean")
+    target = f"{elsewhere.url}/shopping/v9.1/bmc/stores/123456/catalogs/4101/status"
     harness.sandbox.inject(
         method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"", times=None
     )
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0"}))
     assert run.exit_code != 0
     assert elsewhere.requests, "the redirect was not followed at all"
     for request in elsewhere.requests:

@@ -48,6 +48,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("ignore-warnings", "false"),
     InputSpec("expected-offers"),
     InputSpec("report-dir", "offergate-report"),
+    InputSpec("report-copies", "none"),
     InputSpec("max-table-rows", "50"),
 )
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from offergate.catalogs.report.folder import workspace_of
 from offergate.catalogs.settings import CatalogSettings
-from offergate.config.catalogs import catalog_settings
+from offergate.config.catalogs import catalog_settings, check_report_dir
 from offergate.config.inputs import with_defaults
 from offergate.config.offers import offer_settings
 from offergate.config.values import parse_bool, parse_choice, parse_seconds
@@ -44,6 +45,8 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     notices: list[str] = []
     offers = offer_settings(raw, env, notices)
     catalogs = catalog_settings(raw, notices)
+    if catalogs is not None:
+        check_report_dir(workspace_of(env), catalogs.report_dir)
     if offers is None and catalogs is None:
         raise InputError(
             None,

@@ -127,7 +127,10 @@ def catalog_section(state: WatchState, report_dir: str, max_rows: int) -> str:
         note = f"\n\n{md.escape_inline(f'{left} more rows are left out here.')}" if left else ""
         parts.append(md.details(f"First {shown} rejected items", table + note))
     parts.append(
-        md.escape_inline(f"The full report is in {report_dir}/{state.watcher.key.split('/', 1)[1]}.csv and .json.")
+        md.escape_inline(
+            f"The report as Microsoft sent it is in {report_dir}/{state.watcher.key.split('/', 1)[1]}.zip, "
+            "its digest beside it in .summary.json."
+        )
     )
     return "\n\n".join(parts) + "\n"
 
