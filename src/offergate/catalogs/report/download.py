@@ -62,10 +62,10 @@ def _unsafe(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | Non
     """Why an address is not a public one, or None."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+    for name in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(address, f"is_{name}"):
             return name.replace("_", "-")
-    return None if address.is_global else "not global"
+    return None if address.is_global else "non-global"
 
 
 def check_report_url(url: str, *, redirected: bool, local_api: bool, resolve: Resolver) -> None:
@@ -98,8 +98,9 @@ def check_report_url(url: str, *, redirected: bool, local_api: bool, resolve: Re
             continue
         if local_api and address.is_loopback:
             continue
-        reason = why or "not a loopback address (plain http is allowed only on this machine)"
-        raise _refused(host, f"it resolves to a {reason} address ({address})", redirected)
+        reason = why or "non-loopback"
+        article = "an" if reason[0] in "aeiou" else "a"
+        raise _refused(host, f"it resolves to {article} {reason} address ({address})", redirected)
 
 
 def _error_summary(response: requests.Response, time_limit: float) -> ApiError:
