@@ -8,6 +8,7 @@ looked at one by one. The copies, when asked for, are written with csv.writer an
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections import Counter
@@ -177,37 +178,44 @@ class Outputs:
         """After the last rows: complete the files."""
 
 
-class _Encoded:
-    """A text sink over a binary one: csv.writer and the JSON lines write str, files take bytes."""
-
-    def __init__(self, sink: Sink) -> None:
-        self._sink = sink
-
-    def write(self, text: str) -> int:
-        self._sink.write(text.encode())
-        return len(text)
-
-
 class FileOutputs(Outputs):
     """The 12-column CSV copy (formula-like text neutralised) and the JSON Lines copy (values as
-    they are), written with csv.writer and json.dumps one row at a time as the rows stream."""
+    they are): each chunk's rows go through csv.writer into a text buffer and through one
+    json.JSONEncoder, then into the files as UTF-8."""
 
     def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
-        self._csv = csv.writer(_Encoded(csv_file), quoting=csv.QUOTE_ALL, lineterminator="\r\n") if csv_file else None
-        self._json = _Encoded(json_file) if json_file is not None else None
-        if self._csv is not None:
-            self._csv.writerow(OUTPUT_COLUMNS)
+        self._csv_file = csv_file
+        self._json_file = json_file
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode
+        if csv_file is not None:
+            self._writer.writerow(OUTPUT_COLUMNS)
+            self._flush(csv_file)
 
     def write(self, rows: list[Row]) -> None:
         if not rows:
             return
         table = [row_fields(row) for row in rows]
-        if self._csv is not None:
-            self._csv.writerows([neutralise(value) for value in fields] for fields in table)
-        if self._json is not None:
-            dumps = json.dumps
-            lines = [dumps(dict(zip(JSON_KEYS, fields, strict=True)), ensure_ascii=False) for fields in table]
-            self._json.write("\n".join(lines) + "\n")
+        if self._csv_file is not None:
+            self._writer.writerows(_guarded(fields) for fields in table)
+            self._flush(self._csv_file)
+        if self._json_file is not None:
+            encode = self._encode
+            lines = [encode(dict(zip(JSON_KEYS, fields, strict=True))) for fields in table]
+            self._json_file.write(("\n".join(lines) + "\n").encode())
+
+    def _flush(self, sink: Sink) -> None:
+        sink.write(self._buffer.getvalue().encode())
+        self._buffer.seek(0)
+        self._buffer.truncate()
+
+
+def _guarded(fields: list[str]) -> list[str]:
+    """The fields with the formula guard applied (most rows have no field that needs it)."""
+    if any(value.startswith(FORMULA_STARTS) for value in fields):
+        return [neutralise(value) for value in fields]
+    return fields
 
 
 # --- parsing and tallying --------------------------------------------------------------------
