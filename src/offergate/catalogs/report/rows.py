@@ -51,6 +51,7 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 Row = list[str]
 Key = tuple[str, str]
 _KEY = itemgetter(1, 2)
+_TYPE = itemgetter(2)
 _FIVE = {WIDTH}
 
 
@@ -236,7 +237,9 @@ class Tally:
     def add(self, rows: list[Row], chunk: Counter[Key]) -> None:
         """Count `rows`, whose (message, type) pairs `chunk` already counts."""
         counts = self.counts
-        for key, number in chunk.items():
+        if len(counts) >= self.max_groups:
+            self._add_when_full(rows, chunk)
+        for key, number in chunk.items() if len(counts) < self.max_groups else ():
             if key in counts:
                 counts[key] += number
             elif len(counts) < self.max_groups and len(key[0]) + len(key[1]) <= self.key_room:
@@ -245,12 +248,28 @@ class Tally:
                 self.samples[key] = []
                 self.hungry.add(key)
             else:
-                kind = type_kind(key[1])
-                self.overflow[kind] = self.overflow.get(kind, 0) + number
-        wanted = self.hungry.intersection(chunk)
+                self._overflow(key[1], number)
+        wanted = self.hungry.intersection(chunk) if self.hungry else None
         if wanted:
             self._sample(rows, wanted)
         self.seen += len(rows)
+
+    def _add_when_full(self, rows: list[Row], chunk: Counter[Key]) -> None:
+        """With every group taken, only the keys already counted are looked at one by one; the
+        other rows are counted by type, from the chunk's count of types."""
+        counts = self.counts
+        by_type = Counter(map(_TYPE, rows))
+        for key in chunk.keys() & counts.keys():
+            number = chunk[key]
+            counts[key] += number
+            by_type[key[1]] -= number
+        for type_text, number in by_type.items():
+            if number:
+                self._overflow(type_text, number)
+
+    def _overflow(self, type_text: str, number: int) -> None:
+        kind = type_kind(type_text)
+        self.overflow[kind] = self.overflow.get(kind, 0) + number
 
     def _sample(self, rows: list[Row], wanted: set[Key]) -> None:
         for number, row in enumerate(rows, self.seen):
@@ -285,7 +304,7 @@ class Tally:
             # raw keys that merge (`Error` and `error `) each hold their first ids: keep row order
             group.sample_item_ids = [item_id for _, item_id in sorted(samples)[:MAX_SAMPLES]]
         ordered = sorted((group for group, _ in merged.values()), key=lambda g: -g.count)
-        for kind, number in self.overflow.items():
+        for kind, number in sorted(self.overflow.items(), key=lambda item: -item[1]):
             if not (ignore_warnings and kind == WARNING):
                 ordered.append(MessageGroup(OTHER_MESSAGES, _TYPE_NAMES[kind], number))
         return ordered
