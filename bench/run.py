@@ -24,6 +24,7 @@ from harness import Row, Settings, table
 
 BENCHMARKS = {
     "report": "report_speed",  # targets 1-2: speed, peak memory and summary size on every report shape
+    "copies": "copies_cost",  # what each report-copies value costs (no target)
     "summary": "summary_size",  # target 3: summary size and render time
     "polling": "polling",  # target 4: status calls over a realistic publish
     "startup": "startup",  # target 5: start-up time and image contents
