@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Settings:
-    repeats: int = 5  # samples per timed measurement
+    repeats: int = 3  # samples per timed measurement
     rows: int = 1_000_000  # rows of the large report
     small_rows: int = 100_000  # rows of the smaller report (memory growth)
     work_dir: str = ""  # where generated inputs go (a temporary folder by default)
@@ -97,6 +97,8 @@ def _number(value: float, unit: str) -> str:
         return f"{value:.3f}"
     if unit == "ms":
         return f"{value:.1f}"
+    if unit == "x":
+        return f"{value:.2f}"
     return f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
 
 

@@ -5,10 +5,10 @@ Used by whole_run.py in place of measuring the child directly: a child forked fr
 process (the benchmark holds reports and a sandbox) starts out charged with its parent's
 memory, so the kernel's figure would be the parent's. This small process forks instead.
 
-The gate may start a worker process (the report encoder), so the figure is the sum over the
-process tree of each process's own peak (VmHWM, sampled every few milliseconds until it ends;
-for the command itself, also the kernel's ru_maxrss at exit). The sum of peaks is never less
-than the peak of the sum, so the figure errs on the high side.
+The figure is the command's own high-water mark (VmHWM in /proc/<pid>/status, sampled every
+few milliseconds until it ends, and its own ru_maxrss from wait4 at exit), plus that of any
+child process it starts (the gate starts none). RUSAGE_CHILDREN is not used: it would be the
+largest of all children ever waited for, not this one's.
 
     python3 peak_memory.py COMMAND [ARGS...]
 """

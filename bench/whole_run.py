@@ -1,11 +1,13 @@
 """One whole catalog-gate run, as the runner starts the container: the Dockerfile's ENTRYPOINT
 in a child process with INPUT_* variables for every input, against a sandbox in this process
-that serves a report ZIP from disk. Returns the wall time, the child's peak resident memory
-(through peak_memory.py, which adds the start of one small Python process to the time) and
-what the step left behind."""
+that serves a report ZIP from disk (process start, status call, download, read, summary,
+outputs). Returns the wall time, the gate process's peak resident memory (its own VmHWM, plus
+any child's, through peak_memory.py, which adds the start of one small Python process to the
+time) and what the step left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,7 +30,7 @@ CATALOG = "1001"
 @dataclass
 class WholeRun:
     seconds: float
-    peak_rss_mb: float  # summed over the gate's process and its worker, if any
+    peak_rss_mb: float  # the gate process's VmHWM (summed with any child's)
     processes: int
     exit_code: int
     summary_bytes: int
@@ -36,8 +38,9 @@ class WholeRun:
     log: str
 
 
-def whole_run(report: Path, rows: int, scratch: str | Path) -> WholeRun:
-    """Run the gate in catalog mode with timeout 0 against `report` (holding `rows` rejections)."""
+def whole_run(report: Path, rows: int, scratch: str | Path, copies: str = "none") -> WholeRun:
+    """Run the gate in catalog mode with timeout 0 against `report` (holding `rows` rejections),
+    with `report-copies: copies`."""
     with Sandbox() as sandbox, tempfile.TemporaryDirectory(dir=scratch, prefix="step-") as folder:
         sandbox.add_store(MERCHANT, developer_token=DEVELOPER_TOKEN)
         sandbox.accept_ads_access_token(ACCESS_TOKEN, [MERCHANT])
@@ -51,6 +54,7 @@ def whole_run(report: Path, rows: int, scratch: str | Path) -> WholeRun:
             "ads-access-token": ACCESS_TOKEN,
             "content-api-url": sandbox.content_api_url,
             "timeout": "0",
+            "report-copies": copies,
         }
         env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **runner_env(inputs, files)}
         command = entrypoint()
@@ -73,16 +77,21 @@ def whole_run(report: Path, rows: int, scratch: str | Path) -> WholeRun:
         summary = files.summary.read_bytes() if files.summary.exists() else b""
         outputs = parse_outputs(files.output.read_text(encoding="utf-8")) if files.output.exists() else {}
         run = WholeRun(seconds, int(peak) / 1024, int(processes), child.returncode, len(summary), outputs, log)
-        _check(run, files, rows)
+        _check(run, files, rows, copies)
         return run
 
 
-def _check(run: WholeRun, files: StepFiles, rows: int) -> None:
-    """The run did the whole job: over the threshold (exit 1), every row in the report files."""
-    report_csv = files.workspace / "offergate-report" / f"{CATALOG}.csv"
-    if run.exit_code != 1 or run.outputs.get("rejected-count") != str(rows) or not report_csv.exists():
+def _check(run: WholeRun, files: StepFiles, rows: int, copies: str) -> None:
+    """The run did the whole job: over the threshold (exit 1), the ZIP kept, every row counted
+    in the digest, the copies asked for written."""
+    folder = files.workspace / "offergate-report"
+    summary = folder / f"{CATALOG}.summary.json"
+    if run.exit_code != 1 or run.outputs.get("rejected-count") != str(rows) or not summary.exists():
         raise SystemExit(f"the benchmark run went wrong (exit {run.exit_code}):\n{run.log[-3000:]}")
-    with report_csv.open("rb") as handle:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    if lines != rows + 1:
-        raise SystemExit(f"the report CSV has {lines - 1} rows, not {rows}")
+    digest = json.loads(summary.read_text(encoding="utf-8"))
+    if digest["rows"] != rows or not (folder / f"{CATALOG}.zip").exists():
+        raise SystemExit(f"the report digest counts {digest['rows']} rows, not {rows}")
+    wanted = {"csv": ".csv", "json": ".jsonl"}
+    for kind in copies.split(","):
+        if kind in wanted and not (folder / f"{CATALOG}{wanted[kind]}").stat().st_size:
+            raise SystemExit(f"the {kind} copy is missing")

@@ -11,8 +11,8 @@ def commands(log: str, level: str) -> list[str]:
 
 
 def test_rejections_within_the_threshold_are_warnings(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="trickle")
-    inputs = {"catalog-id": "cat-1", "max-rejections": "10", "expected-offers": "2003", "timeout": "3d"}
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="trickle")
+    inputs = {"catalog-id": "4101", "max-rejections": "10", "expected-offers": "2003", "timeout": "3d"}
     run = harness.run(harness.catalog_inputs(**{**inputs, "poll-interval": "30m"}))
     assert run.exit_code == 0, run.log
     assert commands(run.log, "error") == []
@@ -21,8 +21,8 @@ def test_rejections_within_the_threshold_are_warnings(harness: Harness) -> None:
 
 
 def test_rejections_over_the_threshold_are_errors(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="over-threshold")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "max-rejections": "5", "timeout": "2d"}))
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="over-threshold")
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "max-rejections": "5", "timeout": "2d"}))
     assert run.exit_code == 1, run.log
     errors = commands(run.log, "error")
     assert any("failed" in line for line in errors)  # the verdict
@@ -31,8 +31,8 @@ def test_rejections_over_the_threshold_are_errors(harness: Harness) -> None:
 
 
 def test_a_notice_when_the_catalog_can_only_pass_at_the_deadline(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "1h", "poll-interval": "30m"}))
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "1h", "poll-interval": "30m"}))
     notices = [line for line in commands(run.log, "notice") if "with no expected-offers" in line]
     assert len(notices) == 1, run.log
     assert run.log.index(notices[0]) < run.log.index("::group::")  # said before the wait

@@ -26,7 +26,7 @@ def test_demo_gates_two_offers_and_a_catalog() -> None:
     for secret in ("demo-secret", "demo-developer-token", "demo-refresh-token"):
         assert secret not in text.replace(f"::add-mask::{secret}", "")
     folder = re.search(r"written to (\S+)/\.\n", text)
-    assert folder and (Path(folder.group(1)) / "1001.csv").is_file()
+    assert folder and (Path(folder.group(1)) / "1001.zip").is_file()
 
 
 def test_demo_takes_no_options() -> None:

@@ -9,12 +9,12 @@ from tests.conftest import STORE, Harness
 
 
 def test_a_catalog_with_no_status_yet_shows_the_apis_message_and_activity_id(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="trickle")  # 404 for its first minutes
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="trickle")  # 404 for its first minutes
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0"}))
     assert run.exit_code == 3, run.log
     text = run.summary_text
     assert "no review status yet" in text
-    assert "the API said: [NotFound] Catalog 'cat-1' has no status yet: its offers are still in review;" in text
+    assert "the API said: [NotFound] Catalog '4101' has no status yet: its offers are still in review;" in text
     assert re.search(r"activity id [0-9a-f-]{36}", text), text
     # the pending annotation says it too
     (pending,) = [line for line in run.log.splitlines() if line.startswith("::error") and "still pending" in line]

@@ -48,7 +48,7 @@ def test_markdown_goes_only_to_the_summary_file(harness: Harness, tmp_path: Path
 
 
 def test_an_api_error_shows_once(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
     code, printed = in_terminal(harness, harness.catalog_inputs(**{"catalog-id": "no-such", "timeout": "0"}))
     assert code == 4, printed
     assert printed.count("has no catalog 'no-such'") == 1, printed

@@ -36,11 +36,11 @@ def offer_run(harness: Harness, **inputs: str) -> Run:
 
 
 def catalog_run(harness: Harness, content_format: str = "json", **inputs: str) -> Run:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
     return harness.run(
         harness.catalog_inputs(
             **{
-                "catalog-id": "cat-1",
+                "catalog-id": "4101",
                 "timeout": "1h",
                 "poll-interval": "10m",
                 "content-format": content_format,
@@ -223,7 +223,7 @@ XML_TYPE = "application/xml; charset=utf-8"
 BAD_XML = {
     "html": ("<!DOCTYPE html><html><body>Sign in</body></html>", "text/html", "an HTML page instead of XML"),
     "empty": ("", XML_TYPE, "an empty body instead of XML"),
-    "truncated": ("<catalogStatus><catalog_id>cat-1</catalog_id><published_count>1", XML_TYPE, "not well-formed XML"),
+    "truncated": ("<catalogStatus><catalog_id>4101</catalog_id><published_count>1", XML_TYPE, "not well-formed XML"),
     "json-instead-of-xml": ('{"publishedCount": 1}', JSON_TYPE, "not well-formed XML"),
     "wrong-root": ("<errorPage><message>down</message></errorPage>", XML_TYPE, "not <catalogStatus>"),
     "word-count": (

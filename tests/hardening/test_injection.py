@@ -178,8 +178,8 @@ def test_passing_offer_with_hostile_messages_still_passes_and_runs_nothing(harne
 
 
 def test_report_text_runs_no_workflow_command(harness: Harness) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed", report_rows=evil_rows())
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0"}))
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed", report_rows=evil_rows())
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0", "max-rejections": "0"}))
     assert run.exit_code == 1, run.log
     assert harness.sandbox.report_urls_issued, "the report was never offered"
     assert_runner_runs_only_our_commands(
@@ -283,11 +283,9 @@ def test_offer_summary_renders_with_its_table_shape_and_no_injected_markup(harne
 @needs_cmarkgfm
 def test_catalog_summary_renders_with_its_table_shape_and_no_injected_markup(harness: Harness) -> None:
     rows = evil_rows()
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed", report_rows=rows)
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed", report_rows=rows)
     run = harness.run(
-        harness.catalog_inputs(
-            **{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0", "max-table-rows": "100"}
-        )
+        harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0", "max-rejections": "0", "max-table-rows": "100"})
     )
     assert run.exit_code == 1, run.log
     html = render(run.summary)
@@ -346,8 +344,8 @@ def test_at_most_ten_error_annotations_for_many_offers(harness: Harness) -> None
 def test_at_most_ten_annotations_per_level_for_many_catalog_reasons(harness: Harness) -> None:
     rows = [ReportRow(item_id=f"e{i}", message=f"error reason {i}", type="Error", values="") for i in range(25)]
     rows += [ReportRow(item_id=f"w{i}", message=f"warning reason {i}", type="Warning", values="") for i in range(25)]
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed", report_rows=rows)
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0"}))
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed", report_rows=rows)
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0", "max-rejections": "0"}))
     assert run.exit_code == 1, run.log
     counts = annotation_counts(run)
     assert counts == {"error": ANNOTATION_LIMIT, "warning": ANNOTATION_LIMIT}

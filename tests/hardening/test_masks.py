@@ -31,8 +31,8 @@ def shown(run: Run) -> str:
 
 
 def status_with_report_url(harness: Harness, url: str, rejected: int = 3) -> None:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
-    body = {"catalogId": "cat-1", "publishedCount": 5, "rejectedCount": rejected, "rejectionReportUrl": url}
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
+    body = {"catalogId": "4101", "publishedCount": 5, "rejectedCount": rejected, "rejectionReportUrl": url}
     harness.sandbox.inject(
         method="GET", path=r"/status$", status=200, body=json.dumps(body), content_type="application/json", times=None
     )
@@ -40,7 +40,7 @@ def status_with_report_url(harness: Harness, url: str, rejected: int = 3) -> Non
 
 def gate(harness: Harness, **inputs: str) -> Run:
     return harness.run(
-        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "0", **inputs})
+        harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0", "max-rejections": "0", **inputs})
     )
 
 
@@ -124,7 +124,7 @@ def test_report_url_is_printed_as_its_host_only(harness: Harness, fault: dict[st
     text = shown(run)
     assert "the report could not be downloaded" in text
     assert "PATHTOKEN" not in text and "/reports/" not in text and "MerchantCatalogReport" not in text, text
-    assert re.search(r"(http://127\.0\.0\.1:\d+|ftp://files\.example)", run.summary_text), run.summary
+    assert re.search(r"(127\.0\.0\.1|files\.example)", run.summary_text), run.summary  # the host is named
 
 
 def test_security_md_names_every_signature_parameter() -> None:

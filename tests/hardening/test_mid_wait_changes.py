@@ -19,7 +19,7 @@ import json
 from tests.conftest import STORE, Harness, Run
 
 OFFER_STATUS = r"/offers/vm-offer/status$"
-CATALOG_STATUS = r"/catalogs/cat-1/status$"
+CATALOG_STATUS = r"/catalogs/4101/status$"
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -53,9 +53,9 @@ def offer_run(harness: Harness, scenario: str = "stuck", **inputs: str) -> Run:
 
 
 def catalog_run(harness: Harness, **inputs: str) -> Run:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
     return harness.run(
-        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "1d", "poll-interval": "10m", **inputs})
+        harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "1d", "poll-interval": "10m", **inputs})
     )
 
 
@@ -125,7 +125,7 @@ def test_catalog_counts_that_decrease_are_logged_and_the_latest_decides(harness:
     )
     run = catalog_run(harness, **{"expected-offers": "50", "max-rejections": "5"})
     assert run.exit_code == 0, run.log
-    assert change_lines(run, "123456/cat-1") == [
+    assert change_lines(run, "123456/4101") == [
         "catalog 40 published, 3 rejected",
         "catalog 10 published, 1 rejected",
         "catalog 60 published, 2 rejected",
@@ -176,13 +176,13 @@ def test_catalog_that_disappears_mid_wait_is_exit_4_with_the_apis_message(harnes
         status=404,
         content_type=JSON_TYPE,
         times=None,
-        body=b'{"error":{"code":404,"message":"Catalog cat-1 was not found.",'
-        b'"errors":[{"reason":"NotFound","message":"Catalog cat-1 was not found."}]}}',
+        body=b'{"error":{"code":404,"message":"Catalog 4101 was not found.",'
+        b'"errors":[{"reason":"NotFound","message":"Catalog 4101 was not found."}]}}',
     )
     run = catalog_run(harness)
     assert run.exit_code == 4, run.log
     errors = "\n".join(line for line in run.log.splitlines() if line.startswith("::error"))
-    assert "HTTP 404" in errors and "Catalog cat-1 was not found" in errors
+    assert "HTTP 404" in errors and "Catalog 4101 was not found" in errors
     assert "may have been deleted" in errors
     assert len(harness.clock.sleeps) == 2
 

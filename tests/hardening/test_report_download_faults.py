@@ -33,9 +33,9 @@ SEED_ERRORS = 4  # the seed scenario's report: 4 errors, well under max-rejectio
 
 
 def catalog_run(harness: Harness, **inputs: str) -> Run:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed")
     run = harness.run(
-        harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0", "max-rejections": "100", **inputs})
+        harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0", "max-rejections": "100", **inputs})
     )
     assert "Traceback" not in run.log
     return run
@@ -119,7 +119,7 @@ def test_redirect_to_another_host_is_followed_without_credentials(harness: Harne
     mirrored = build_report_zip(
         rows,
         catalog_name="Mirror",
-        catalog_id="cat-1",
+        catalog_id="4101",
         store_id=STORE["merchant_id"],
         upload_time="2026-11-24T08:00:00Z",
     )

@@ -45,7 +45,7 @@ def sandbox() -> Iterator[Sandbox]:
         sb.add_store(MERCHANT, developer_token=DEVELOPER_TOKEN)
         sb.add_ads_user(ADS_CLIENT_ID, REFRESH_TOKEN)
         sb.add_offer("contoso", "vm-offer", scenario="stuck")
-        sb.add_catalog(MERCHANT, "cat-1", scenario="seed")
+        sb.add_catalog(MERCHANT, "4101", scenario="seed")
         yield sb
 
 
@@ -80,7 +80,7 @@ def run_action(sandbox: Sandbox, tmp_path: Path, env_extra: dict[str, str] | Non
         "authority-url": sandbox.url,
         "marketplace-url": sandbox.url,
         "merchant-id": MERCHANT,
-        "catalog-id": "cat-1",
+        "catalog-id": "4101",
         "developer-token": DEVELOPER_TOKEN,
         "ads-client-id": ADS_CLIENT_ID,
         "ads-refresh-token": REFRESH_TOKEN,
@@ -179,12 +179,12 @@ def elsewhere() -> Iterator[Sandbox]:
 
 
 def test_content_api_redirect_to_another_host_carries_no_credentials(harness: Harness, elsewhere: Sandbox) -> None:
-    harness.sandbox.add_catalog("123456", "cat-1", scenario="clean")
-    target = f"{elsewhere.url}/shopping/v9.1/bmc/stores/123456/catalogs/cat-1/status"
+    harness.sandbox.add_catalog("123456", "4101", scenario="clean")
+    target = f"{elsewhere.url}/shopping/v9.1/bmc/stores/123456/catalogs/4101/status"
     harness.sandbox.inject(
         method="GET", path=r"/status$", status=302, headers={"Location": target}, body=b"", times=None
     )
-    run = harness.run(harness.catalog_inputs(**{"catalog-id": "cat-1", "timeout": "0"}))
+    run = harness.run(harness.catalog_inputs(**{"catalog-id": "4101", "timeout": "0"}))
     assert run.exit_code != 0
     assert elsewhere.requests, "the redirect was not followed at all"
     for request in elsewhere.requests:
@@ -265,7 +265,9 @@ def test_apis_that_echo_the_bearer_token_leak_nothing_in_any_byte(sandbox: Sandb
     sandbox.inject(
         method="GET", path=r"/offers/vm-offer/status$", kind="echo", body=json.dumps(ECHOED_OFFER), times=None
     )
-    written = run_action(sandbox, tmp_path, {"RUNNER_DEBUG": "1"}, **{"max-rejections": "1000"})
+    written = run_action(
+        sandbox, tmp_path, {"RUNNER_DEBUG": "1"}, **{"max-rejections": "1000", "report-copies": "csv,json"}
+    )
     assert "::debug::GET" in written.stdout  # the debug lines are scanned too
     assert written.code == 3, written.stdout + written.stderr  # the offer is pending at the deadline
     outputs = written.files.outputs()
@@ -273,7 +275,9 @@ def test_apis_that_echo_the_bearer_token_leak_nothing_in_any_byte(sandbox: Sandb
     assert json.loads(outputs["offers"])[0]["status"] == "***"
     assert sandbox.tokens_issued and sandbox.report_urls_issued
     assert sorted(p.name for p in (written.files.workspace / "offergate-report").iterdir()) == [
-        "cat-1.csv",
-        "cat-1.json",
+        "4101.csv",
+        "4101.jsonl",
+        "4101.summary.json",
+        "4101.zip",
     ]
     assert_no_secret_written(written, sandbox)

@@ -93,11 +93,11 @@ def test_sigint_while_the_token_request_hangs(sandbox: Sandbox, tmp_path: Path) 
 
 
 def test_sigterm_while_the_report_download_hangs(sandbox: Sandbox, tmp_path: Path) -> None:
-    sandbox.add_catalog("123456", "cat-1", scenario="seed")
+    sandbox.add_catalog("123456", "4101", scenario="seed")
     sandbox.inject(method="GET", path=r"^/reports/", kind="stall", seconds=30)
     inputs = {
         "merchant-id": "123456",
-        "catalog-id": "cat-1",
+        "catalog-id": "4101",
         "developer-token": "dev-token-1",
         "ads-client-id": "ads-app-1",
         "ads-refresh-token": "ads-refresh-1",

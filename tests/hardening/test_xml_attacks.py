@@ -20,7 +20,7 @@ from offergate.transport.send import MAX_BODY
 from tests.conftest import STORE, Harness, Run
 
 XML_TYPE = "application/xml; charset=utf-8"
-STATUS = r"/catalogs/cat-1/status$"
+STATUS = r"/catalogs/4101/status$"
 LIST = r"/catalogs$"
 MARKER = "OFFERGATE-XXE-MARKER-7f3c9a"
 
@@ -64,12 +64,12 @@ CASES = [
 
 
 def run_xml(harness: Harness, path: str, body: bytes | str) -> tuple[Run, float]:
-    harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="clean")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="clean")
     harness.sandbox.inject(method="GET", path=path, status=200, body=body, content_type=XML_TYPE, times=None)
     started = time.perf_counter()
     run = harness.run(
         harness.catalog_inputs(
-            **{"catalog-id": "cat-1", "content-format": "xml", "timeout": "1d", "poll-interval": "10m"}
+            **{"catalog-id": "4101", "content-format": "xml", "timeout": "1d", "poll-interval": "10m"}
         )
     )
     return run, time.perf_counter() - started
@@ -121,7 +121,7 @@ def test_status_body_over_the_cap_is_refused_unread_with_bounded_memory(harness:
 
 def test_list_body_over_max_body_is_refused_unread(harness: Harness) -> None:
     """The catalog list may be larger, up to `MAX_BODY`; one byte more is refused unread."""
-    head, tail = b"<catalogs><catalog><id>cat-1</id><name>", b"</name></catalog></catalogs>"
+    head, tail = b"<catalogs><catalog><id>4101</id><name>", b"</name></catalog></catalogs>"
     body = head + b"A" * (MAX_BODY + 1 - len(head) - len(tail)) + tail
     assert len(body) == MAX_BODY + 1
     run, seconds = run_xml(harness, LIST, body)

@@ -368,12 +368,12 @@ def test_dispatch_offer_gate(sandbox: Harness) -> None:
 
 
 def test_dispatch_catalog_gate(sandbox: Harness) -> None:
-    sandbox.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")
+    sandbox.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed")
     doc = workflow("dispatch.yml")
     # the defaults: no rejection tolerated
-    run = run_gate(sandbox, "dispatch.yml", "gate", "catalog", inputs=dispatch_inputs(doc, gate="catalog", ids="cat-1"))
+    run = run_gate(sandbox, "dispatch.yml", "gate", "catalog", inputs=dispatch_inputs(doc, gate="catalog", ids="4101"))
     assert run.exit_code == 1, run.log
-    assert report_files(run) == ["cat-1.csv", "cat-1.json"]
+    assert report_files(run) == ["4101.summary.json", "4101.zip"]
     inputs = dispatch_inputs(doc, gate="catalog", ids="all", **{"max-rejections": 4, "ignore-warnings": True})
     run = run_gate(sandbox, "dispatch.yml", "gate", "catalog", inputs=inputs)
     assert run.exit_code == 0, run.log
@@ -395,22 +395,22 @@ def test_catalog_keeps_the_report_also_when_the_gate_fails() -> None:
 def test_catalog_gate_fails_on_a_broken_feed_and_writes_the_report(tmp_path: Path) -> None:
     # rejections pour in (the over-threshold timeline, twice as fast): 30 errors in 3 hours
     with sandbox_harness(tmp_path, time_scale=2) as harness:
-        harness.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="over-threshold")
-        harness.sandbox.add_catalog(STORE["merchant_id"], "cat-2", scenario="clean")
+        harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="over-threshold")
+        harness.sandbox.add_catalog(STORE["merchant_id"], "4102", scenario="clean")
         run = run_gate(harness, "catalog.yml", "gate")
     assert run.exit_code == 1, run.log
     assert run.outputs["result"] == "failed"
-    assert {c["id"]: c["result"] for c in json.loads(run.outputs["catalogs"])} == {"cat-1": "failed", "cat-2": "passed"}
+    assert {c["id"]: c["result"] for c in json.loads(run.outputs["catalogs"])} == {"4101": "failed", "4102": "passed"}
     assert run.outputs["report-path"] == "offergate-report"
-    assert report_files(run) == ["cat-1.csv", "cat-1.json"]
+    assert report_files(run) == ["4101.summary.json", "4101.zip"]
 
 
 def test_catalog_gate_passes_a_clean_review(sandbox: Harness) -> None:
-    sandbox.sandbox.add_catalog(STORE["merchant_id"], "cat-1", scenario="seed")  # 4 errors, 2 warnings
+    sandbox.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed")  # 4 errors, 2 warnings
     run = run_gate(sandbox, "catalog.yml", "gate")
     assert run.exit_code == 0, run.log
     assert run.outputs["result"] == "passed"
-    assert report_files(run) == ["cat-1.csv", "cat-1.json"]  # kept even when the gate passes
+    assert report_files(run) == ["4101.summary.json", "4101.zip"]  # kept even when the gate passes
 
 
 # ------------------------------------------------------------------ scheduled.yml
@@ -464,8 +464,8 @@ def test_matrix_one_job_per_catalog(sandbox: Harness) -> None:
         results[entry["market"]] = (run.exit_code, run.outputs["result"], report_files(run))
     assert results == {
         "en-US": (0, "passed", []),
-        "en-GB": (0, "passed", ["100002.csv", "100002.json"]),  # 4 errors, at most 10
-        "de-DE": (1, "failed", ["100003.csv", "100003.json"]),  # 30 errors
+        "en-GB": (0, "passed", ["100002.summary.json", "100002.zip"]),  # 4 errors, at most 10
+        "de-DE": (1, "failed", ["100003.summary.json", "100003.zip"]),  # 30 errors
     }
 
 

@@ -62,7 +62,13 @@ def catalog_section(state: WatchState[CatalogObservation], report_dir: str, max_
         if left:
             body.append(text(f"{left} more rows are left out here."))
         parts.append(Details(f"First {shown} rejected items", tuple(body)))
-    parts.append(text(f"The full report is in {report_dir}/{state.key.split('/', 1)[1]}.csv and .json."))
+    catalog_id = state.key.split("/", 1)[1]
+    parts.append(
+        text(
+            f"The report as Microsoft sent it is in {report_dir}/{catalog_id}.zip, "
+            "its digest beside it in .summary.json."
+        )
+    )
     return tuple(parts)
 
 

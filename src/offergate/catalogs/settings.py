@@ -29,3 +29,4 @@ class CatalogSettings:
     expected_offers: int | None
     report_dir: str
     max_table_rows: int
+    report_copies: frozenset[str] = frozenset()  # "csv", "json": the normalised copies to write

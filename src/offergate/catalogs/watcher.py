@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -15,7 +14,9 @@ import requests
 from offergate.catalogs.client import CatalogClient
 from offergate.catalogs.model import CatalogStatus
 from offergate.catalogs.report.download import ReportUrlExpired, download_report
-from offergate.catalogs.report.reader import ReportError, read_report
+from offergate.catalogs.report.files import CatalogReportFiles
+from offergate.catalogs.report.folder import ReportFolderError
+from offergate.catalogs.report.reader import ReportError
 from offergate.catalogs.rules import CatalogObservation, CatalogRules, catalog_verdict, what_the_api_said
 from offergate.catalogs.settings import CatalogSettings
 from offergate.core.clock import Clock, Deadline
@@ -23,6 +24,7 @@ from offergate.core.errors import ApiError
 from offergate.core.schedule import StepPhase
 from offergate.core.verdict import Verdict
 from offergate.core.wording import plural
+from offergate.transport.addresses import is_loopback
 
 REPORT_INTERVAL = 3600.0
 
@@ -111,6 +113,7 @@ class CatalogWatcher:
     on_secret: Callable[[str], None]
     _report: tuple[int, float, CatalogObservation] | None = field(default=None, init=False)
     _had_status: bool = field(default=False, init=False)
+    _folder_ready: bool = field(default=False, init=False)
 
     @property
     def key(self) -> str:
@@ -126,6 +129,10 @@ class CatalogWatcher:
         A 404 before any status is "no review status yet" (pending). A 404 after a status was
         seen is not retried: the catalog was deleted (or the store changed), so it is an error.
         """
+        if not self._folder_ready:  # the report folder holds this run's files only, from the start
+            self._folder_ready = True
+            with suppress(ReportFolderError):  # met again, and told, when a report is saved
+                self._report_files().start()
         try:
             status = self.client.status(self.catalog_id)
         except ApiError as error:
@@ -153,46 +160,41 @@ class CatalogWatcher:
 
     def _read_report(self, status: CatalogStatus) -> CatalogObservation:
         try:
+            files = self._report_files()
             try:
-                path = self._download(status)
-            except ReportUrlExpired:
-                status = self.client.status(self.catalog_id)
-                if not status.report_url:
-                    return CatalogObservation(status, None, "the report URL expired and no fresh one was given")
-                path = self._download(status)
-        except ApiError as error:
-            problem = f"the report could not be downloaded: {hosts_only(error.describe())}"
-            return CatalogObservation(status, None, problem)
-        try:
-            self.report_dir.mkdir(parents=True, exist_ok=True)
-            digest = read_report(
-                path,
-                max_items=self.settings.max_table_rows,
-                ignore_warnings=self.settings.ignore_warnings,
-                csv_out=self.report_dir / f"{self.catalog_id}.csv",
-                json_out=self.report_dir / f"{self.catalog_id}.json",
-            )
+                try:
+                    self._download(status, files)
+                except ReportUrlExpired:
+                    status = self.client.status(self.catalog_id)
+                    if not status.report_url:
+                        return CatalogObservation(status, None, "the report URL expired and no fresh one was given")
+                    self._download(status, files)
+            except ApiError as error:
+                problem = f"the report could not be downloaded: {hosts_only(error.describe())}"
+                return CatalogObservation(status, None, problem)
+            digest = files.read(max_items=self.settings.max_table_rows, ignore_warnings=self.settings.ignore_warnings)
         except ReportError as error:
             return CatalogObservation(status, None, f"the report could not be read: {hosts_only(str(error))}")
-        except OSError as error:
-            return CatalogObservation(status, None, f"the report files could not be written: {error.strerror}")
-        finally:
-            path.unlink(missing_ok=True)
+        except ReportFolderError as error:
+            return CatalogObservation(status, None, f"the report files could not be written: {error}")
         return CatalogObservation(status, digest)
 
-    def _download(self, status: CatalogStatus) -> Path:
+    def _report_files(self) -> CatalogReportFiles:
+        return CatalogReportFiles(
+            self.report_dir,
+            self.settings.report_dir,
+            self.catalog_id,
+            copies=self.settings.report_copies,
+            run=self.settings,
+        )
+
+    def _download(self, status: CatalogStatus, files: CatalogReportFiles) -> None:
         url = status.report_url or ""
         for secret in report_secrets(url):
             self.on_secret(secret)
-        handle, name = tempfile.mkstemp(prefix="offergate-report-", suffix=".zip")
-        os.close(handle)
-        path = Path(name)
-        try:
-            download_report(self.download_session, url, path, deadline=self.deadline)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
+        local_api = is_loopback(urlsplit(self.settings.content_api_url).hostname or "")
+        with files.download_target() as target:
+            download_report(self.download_session, url, target, deadline=self.deadline, local_api=local_api)
 
     def judge(self, observation: CatalogObservation) -> Verdict:
         return catalog_verdict(observation, self.rules)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
+from offergate.catalogs.report.folder import CATALOG_ID, COPY_KINDS, ReportFolderError, check_report_folder
 from offergate.catalogs.settings import CatalogSettings, ContentFormat
 from offergate.config.credentials import ads_credentials
 from offergate.config.values import (
@@ -13,6 +15,7 @@ from offergate.config.values import (
     parse_count,
     parse_id_list,
     parse_identifier,
+    parse_list,
     parse_listed_id,
     parse_secret,
     shown,
@@ -53,6 +56,39 @@ def parse_content_api_url(value: str) -> str:
     return url
 
 
+def check_report_dir(workspace: Path, report_dir: str) -> None:
+    """Before the run: nothing in the way of the report folder (a symbolic link, a file)."""
+    try:
+        check_report_folder(workspace, report_dir)
+    except ReportFolderError as error:
+        raise InputError("report-dir", str(error)) from None
+
+
+def parse_report_copies(value: str) -> frozenset[str]:
+    """`none`, or `csv`, `json` or both, separated by commas."""
+    items = {item.lower() for item in parse_list(value)}
+    if items <= {"none"}:
+        return frozenset()
+    unknown = sorted(items - set(COPY_KINDS))
+    if unknown or "none" in items:
+        raise InputError("report-copies", f"{shown(value.strip())} is not none, csv, json or csv,json")
+    return frozenset(items)
+
+
+def parse_catalog_id(value: str) -> str:
+    """A Content API catalog id (digits), or a name given by mistake, which the check against the
+    store's catalog list answers with the id of that name. Only ids from that list, checked to be
+    digits again, ever name report files."""
+    if CATALOG_ID.fullmatch(value):
+        return value
+    try:
+        return parse_listed_id("catalog-id", value)
+    except InputError:
+        raise InputError(
+            "catalog-id", f"{shown(value)} is not a valid id: Content API catalog ids are digits"
+        ) from None
+
+
 def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSettings | None:
     merchant = raw["merchant-id"].strip()
     catalog_list = parse_id_list("catalog-id", raw["catalog-id"])
@@ -72,7 +108,7 @@ def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSetti
             raise InputError("catalog-id", "'all' cannot be combined with catalog ids")
         catalog_ids: tuple[str, ...] | None = None
     else:
-        catalog_ids = tuple(parse_listed_id("catalog-id", c) for c in catalog_list)
+        catalog_ids = tuple(parse_catalog_id(c) for c in catalog_list)
     customer = raw["customer-id"].strip()
     account = raw["customer-account-id"].strip()
     if bool(customer) != bool(account):
@@ -95,4 +131,5 @@ def catalog_settings(raw: Mapping[str, str], notices: list[str]) -> CatalogSetti
         expected_offers=parse_count("expected-offers", expected, minimum=1) if expected else None,
         report_dir=parse_report_dir(raw["report-dir"]),
         max_table_rows=parse_count("max-table-rows", raw["max-table-rows"], maximum=1000),
+        report_copies=parse_report_copies(raw["report-copies"]),
     )

@@ -261,9 +261,22 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "report-dir",
         "offergate-report",
-        description="Folder, relative to the workspace, for each catalog's rejection report as CSV and JSON.",
+        description=(
+            "Folder, relative to the workspace, for each catalog's rejection report (the ZIP as Microsoft "
+            "sent it, a summary.json digest, and the copies asked for)."
+        ),
         group=_OUT,
         metavar="DIR",
+    ),
+    InputSpec(
+        "report-copies",
+        "none",
+        description=(
+            "Normalised copies of each rejection report to write as well: none, csv (12 columns), json "
+            "(JSON Lines) or csv,json."
+        ),
+        group=_OUT,
+        metavar="none|csv|json|csv,json",
     ),
     InputSpec(
         "max-table-rows",

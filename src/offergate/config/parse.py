@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from offergate.catalogs.report.folder import workspace_of
 from offergate.catalogs.settings import CatalogSettings
-from offergate.config.catalogs import catalog_settings
+from offergate.config.catalogs import catalog_settings, check_report_dir
 from offergate.config.inputs import with_defaults
 from offergate.config.offers import offer_settings
 from offergate.config.product_ingestion import OfferApi, offer_api, product_ingestion_settings
@@ -48,6 +49,8 @@ def parse_config(given: Mapping[str, str], env: Mapping[str, str]) -> Config:
     offers = offer_settings(raw, env, notices) if offer_api(raw) is OfferApi.CLOUD_PARTNER_PORTAL else None
     product_ingestion = product_ingestion_settings(raw, env, notices)
     catalogs = catalog_settings(raw, notices)
+    if catalogs is not None:
+        check_report_dir(workspace_of(env), catalogs.report_dir)
     if offers is None and catalogs is None and product_ingestion is None:
         raise InputError(
             None,

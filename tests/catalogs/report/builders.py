@@ -97,7 +97,7 @@ class Read:
     def __init__(self, digest: ReportDigest, folder: Path) -> None:
         self.digest = digest
         self.csv_bytes = (folder / "out.csv").read_bytes()
-        self.json_bytes = (folder / "out.json").read_bytes()
+        self.json_bytes = (folder / "out.jsonl").read_bytes()
 
     @property
     def csv_rows(self) -> list[list[str]]:
@@ -105,12 +105,15 @@ class Read:
 
     @property
     def json_value(self) -> Any:
-        return json.loads(self.json_bytes.decode("utf-8"))
+        """The JSON Lines copy as a list of objects (lines end with \n only)."""
+        text = self.json_bytes.decode("utf-8")
+        assert text == "" or text.endswith("\n")
+        return [json.loads(line) for line in text.split("\n")[:-1]]
 
 
 def read_zip(folder: Path, archive: Path, **kw: object) -> Read:
-    """read_report on `archive`, writing out.csv and out.json into `folder`."""
-    digest = read_report(archive, csv_out=folder / "out.csv", json_out=folder / "out.json", **kw)  # type: ignore[arg-type]
+    """read_report on `archive`, writing out.csv and out.jsonl into `folder`."""
+    digest = read_report(archive, csv_out=folder / "out.csv", json_out=folder / "out.jsonl", **kw)  # type: ignore[arg-type]
     return Read(digest, folder)
 
 
@@ -121,4 +124,4 @@ def read_rows(folder: Path, rows: Sequence[Sequence[str]] = (), *, data: bytes |
 
 
 def outputs_exist(folder: Path) -> bool:
-    return (folder / "out.csv").exists() or (folder / "out.json").exists()
+    return (folder / "out.csv").exists() or (folder / "out.jsonl").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 OUTPUT_COLUMNS = [
@@ -44,8 +45,14 @@ def fields(row: list[str]) -> list[str]:
     return [value.strip(" ") for value in row[:4] + parts]
 
 
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def neutralised(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A spreadsheet runs text starting with = + - @ tab CR; a plain number it reads as a number."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 @dataclass
@@ -127,7 +134,5 @@ def expected(data: bytes, *, max_items: int = 50, ignore_warnings: bool = False)
 
 
 def json_text(objects: list[dict[str, str]]) -> str:
-    """The JSON file's exact text: one object per line inside [ ]."""
-    if not objects:
-        return "[\n]\n"
-    return "[\n" + ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects) + "\n]\n"
+    """The JSON Lines file's exact text: one object per line."""
+    return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)

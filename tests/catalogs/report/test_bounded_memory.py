@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections import Counter
 from pathlib import Path
 
 from offergate.catalogs.report import rows as report_csv
@@ -18,6 +19,7 @@ from offergate.catalogs.report.rows import (
     Progress,
     ReportParser,
     Row,
+    Tally,
 )
 from tests.catalogs.report.builders import BODY, lines, read_rows
 
@@ -81,3 +83,23 @@ def test_huge_rows_go_a_few_at_a_time() -> None:
     assert sizes[0] == report_csv.FIRST_CHUNK_ROWS
     assert max(sizes[1:]) == report_csv.MIN_CHUNK_ROWS and sum(sizes) == 100
     assert max(sizes[1:]) * 4 * len(big) <= 2 * report_csv.CHUNK_BYTES
+
+
+def test_a_full_table_still_counts_its_groups_and_lumps_the_rest_by_type() -> None:
+    """Once every group is taken, later chunks add to the known groups; the rest go by type."""
+    tally = Tally(max_groups=2)
+    chunks = [
+        [["1", "a", "Error", "", ""], ["2", "b", "Warning", "", ""], ["3", "c", "Error", "", ""]],
+        [["4", "a", "Error", "", ""], ["5", "d", " warning ", "", ""], ["6", "b", "Warning", "", ""]],
+        [["7", "e", "Info", "", ""], ["8", "a", "Error", "", ""]],
+    ]
+    for rows in chunks:
+        tally.add(rows, Counter((row[1], row[2]) for row in rows))
+    assert tally.totals() == {"error": 4, "warning": 3, "other": 1}
+    assert [(g.message, g.type, g.count, g.sample_item_ids) for g in tally.groups(ignore_warnings=False)] == [
+        ("a", "Error", 3, ["1", "4", "8"]),
+        ("b", "Warning", 2, ["2", "6"]),
+        ("(other messages)", "Error", 1, []),
+        ("(other messages)", "Warning", 1, []),
+        ("(other messages)", "Other", 1, []),
+    ]

@@ -1,4 +1,4 @@
-"""The CSV and JSON copies of the report that read_report writes."""
+"""The CSV and JSON Lines copies of the report that read_report writes on request."""
 
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ from tests.catalogs.report.builders import (
     write_zip,
 )
 
-pytestmark = pytest.mark.usefixtures("encoder")
-
 CSV_HEADER = (
     '"Item Id","Message","Type","Values","Title","Product Type",'
     '"Link","Image Link","Price","Sale Price","Sale Start","Sale End"\r\n'
@@ -42,22 +40,20 @@ def test_exact_csv_and_json_files(tmp_path: Path) -> None:
         + '"sku-2","Say ""hi"", ok","Warning","","Lamp","","","","","","",""\r\n'
     )
     assert read.json_bytes.decode("utf-8") == (
-        "[\n"
         '{"item_id": "sku-1", "message": "Bad price", "type": "Error", "values": "price=0", "title": "Chair", '
         '"product_type": "Home", "link": "https://x/1", "image_link": "https://i/1", "price": "0 USD", '
-        '"sale_price": "", "sale_start": "2024-01-01", "sale_end": ""},\n'
+        '"sale_price": "", "sale_start": "2024-01-01", "sale_end": ""}\n'
         '{"item_id": "sku-2", "message": "Say \\"hi\\", ok", "type": "Warning", "values": "", "title": "Lamp", '
         '"product_type": "", "link": "", "image_link": "", "price": "", '
         '"sale_price": "", "sale_start": "", "sale_end": ""}\n'
-        "]\n"
     )
 
 
 def test_files_for_a_report_without_rows(tmp_path: Path) -> None:
     read = read_rows(tmp_path)
     assert read.csv_bytes.decode() == CSV_HEADER
-    assert read.json_bytes == b"[\n]\n"
-    assert json.loads(read.json_bytes) == []
+    assert read.json_bytes == b""
+    assert read.json_value == []
 
 
 def test_unicode_and_control_characters_round_trip(tmp_path: Path) -> None:
@@ -68,15 +64,23 @@ def test_unicode_and_control_characters_round_trip(tmp_path: Path) -> None:
     assert [obj["message"] for obj in parsed] == values
     assert [obj["title"] for obj in parsed] == values
     assert [row[1] for row in read.csv_rows[1:]] == values
-    assert read.json_bytes.decode("utf-8").count("\n") == len(values) + 2  # one object per line
+    assert read.json_bytes.decode("utf-8").count("\n") == len(values)  # one object per line
 
 
 @pytest.mark.parametrize(
     ("value", "in_csv"),
     [
         ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
+        ("+1", "+1"),  # numbers stay numbers
+        ("-1", "-1"),
+        ("-5.00", "-5.00"),
+        ("+3", "+3"),
+        ("-1e5", "-1e5"),
+        ("+x", "'+x"),
+        ("-1+2", "'-1+2"),
+        ("- 1", "'- 1"),
+        ("=1", "'=1"),
+        ("\t5", "'\t5"),
         ("@cmd", "'@cmd"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
@@ -98,7 +102,7 @@ def test_formula_like_fields_are_neutralised_in_the_csv_only(tmp_path: Path, val
 
 
 def test_neutralisation_in_a_chunk_of_mixed_rows(tmp_path: Path) -> None:
-    """Rows taking the slow path (a `;` outside the snippet) sit among bulk-encoded ones."""
+    """Rows with a `;` outside the snippet or more than eight snippet parts sit among plain ones."""
     rows = [
         ["=1", "m", "Error", "", "=t;+p;-l;@i;9;;;"],
         ["a;b", "=m", "Error", "-v", "t;;;;;;;;;;=x"],
@@ -120,10 +124,10 @@ def test_only_one_output_file(tmp_path: Path) -> None:
     both = read_zip(tmp_path, archive)
     assert read_report(archive, csv_out=tmp_path / "only.csv").rows == 2
     assert (tmp_path / "only.csv").read_bytes() == both.csv_bytes
-    assert read_report(archive, json_out=tmp_path / "only.json").rows == 2
-    assert (tmp_path / "only.json").read_bytes() == both.json_bytes
+    assert read_report(archive, json_out=tmp_path / "only.jsonl").rows == 2
+    assert (tmp_path / "only.jsonl").read_bytes() == both.json_bytes
     assert read_report(archive).rows == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["only.csv", "only.json", "out.csv", "out.json", "r.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["only.csv", "only.jsonl", "out.csv", "out.jsonl", "r.zip"]
 
 
 def test_output_files_are_replaced_not_appended(tmp_path: Path) -> None:
@@ -146,7 +150,7 @@ def test_large_report_files_match_row_by_row(tmp_path: Path) -> None:
 
 def _stale(folder: Path) -> None:
     (folder / "out.csv").write_text("old", encoding="utf-8")
-    (folder / "out.json").write_text("[]", encoding="utf-8")
+    (folder / "out.jsonl").write_text("{}\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -191,7 +195,7 @@ def test_no_output_files_when_the_archive_is_refused(tmp_path: Path) -> None:
 def test_an_output_folder_that_does_not_exist_is_an_os_error_and_leaves_nothing(tmp_path: Path) -> None:
     archive = report_zip(tmp_path / "r.zip", [["1", "m", "Error", "", ""]])
     with pytest.raises(OSError):
-        read_report(archive, csv_out=tmp_path / "out.csv", json_out=tmp_path / "missing" / "out.json")
+        read_report(archive, csv_out=tmp_path / "out.csv", json_out=tmp_path / "missing" / "out.jsonl")
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -220,4 +224,15 @@ def test_quotes_and_backslashes_without_control_characters(tmp_path: Path) -> No
     assert [obj["message"] for obj in read.json_value] == values
     assert [obj["product_type"] for obj in read.json_value] == values
     assert [row[3] for row in read.csv_rows[1:]] == values
-    assert read.json_bytes.decode().splitlines()[1].startswith('{"item_id": "id0", "message": "say \\"hi\\"", ')
+    assert read.json_bytes.decode().split("\n")[0].startswith('{"item_id": "id0", "message": "say \\"hi\\"", ')
+
+
+def test_copies_into_files_the_caller_opened(tmp_path: Path) -> None:
+    """Files opened by the caller are written and left to it, even after an error."""
+    archive = report_zip(tmp_path / "r.zip", [["1", "m", "Error", "-1", "t;p;l;i;24.25;-1;;"]])
+    with (tmp_path / "a.csv").open("wb") as csv_file, (tmp_path / "a.jsonl").open("wb") as json_file:
+        assert read_report(archive, csv_out=csv_file, json_out=json_file).rows == 1
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").splitlines()[1] == (
+        '"1","m","Error","-1","t","p","l","i","24.25","-1","",""'
+    )
+    assert json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))["sale_price"] == "-1"

@@ -1,9 +1,10 @@
 """Read a Microsoft Merchant Center catalog rejection report (a ZIP holding one CSV).
 
-`read_report` makes one streaming pass: it validates the archive (report_zip), parses and
-tallies the rows (report_csv), and optionally copies every row to a CSV file and a JSON file.
-Memory stays flat whatever the number of rows; anything wrong with the report raises
-ReportError with a one-sentence reason, and leaves no partial output files behind.
+`read_report` makes one streaming pass: it validates the archive (archive.py), parses and
+tallies the rows with csv.reader and a Counter (rows.py), and, only when asked, copies every
+row to a 12-column CSV file and a JSON Lines file. Memory stays flat whatever the number of
+rows; anything wrong with the report raises ReportError with a one-sentence reason, and
+leaves no partial copy behind.
 
 The report's layout (MerchantCatalogReport.csv):
     row 1  Catalog Name, Catalog Id, Store Id, Upload Time
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+import json
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from offergate.catalogs.report.archive import (
     DECODE_ERRORS,
@@ -50,8 +51,8 @@ from offergate.catalogs.report.rows import (
     ReportParser,
 )
 
-ENCODER_PROCESS_BYTES = 16 * 1024 * 1024  # reports this large (unpacked) are encoded in a worker process
 DEFAULT_LIMITS = ReportLimits()
+DIGEST_FORMAT = 1
 
 __all__ = [
     "MessageGroup",
@@ -62,6 +63,10 @@ __all__ = [
     "ReportLimits",
     "read_report",
 ]
+
+# Where a copy goes: a path (created, and deleted again after an error), or a file the caller
+# opened (written to; after an error the caller deletes it).
+Target = Path | BinaryIO | None
 
 
 @dataclass
@@ -77,22 +82,40 @@ class ReportDigest:
     first_items: list[RejectedItem]
     problems: list[str]
 
+    def to_json(self) -> dict[str, Any]:
+        """The digest as a JSON object (the `<catalog>.summary.json` file)."""
+        return {
+            "format": DIGEST_FORMAT,
+            "header": asdict(self.header) if self.header is not None else None,
+            "rows": self.rows,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "other": self.other,
+            "groups": [asdict(group) for group in self.groups],
+            "first_items": [asdict(item) for item in self.first_items],
+            "problems": list(self.problems),
+        }
+
+    def json_bytes(self) -> bytes:
+        return (json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n").encode()
+
 
 def read_report(
     zip_path: Path,
     *,
     max_items: int = 50,
     ignore_warnings: bool = False,
-    csv_out: Path | None = None,
-    json_out: Path | None = None,
+    csv_out: Target = None,
+    json_out: Target = None,
     limits: ReportLimits = DEFAULT_LIMITS,
 ) -> ReportDigest:
     """Read the report in one streaming pass; raise ReportError when it cannot be read.
 
     With `ignore_warnings`, warning rows still count in `warnings` but are left out of
-    `groups`, `first_items` and the output files. `csv_out` neutralises formula-like fields
-    (`json_out` keeps every value as it is). After a ReportError neither output file exists:
-    a partial copy is deleted, and so is one left by an earlier read, which would not match.
+    `groups`, `first_items` and the copies. `csv_out` (the 12-column CSV) neutralises
+    formula-like text; `json_out` (JSON Lines) keeps every value as it is. After an error no
+    copy given as a path exists: a partial one is deleted, and so is one left by an earlier
+    read, which would not match.
     """
     try:
         member = open_member(Path(zip_path), limits)
@@ -108,9 +131,9 @@ def read_report(
         finally:
             member.close()
     except ReportError:
-        for path in (csv_out, json_out):
-            if path is not None:
-                Path(path).unlink(missing_ok=True)
+        for target in (csv_out, json_out):
+            if isinstance(target, Path):
+                target.unlink(missing_ok=True)
         raise
 
 
@@ -119,8 +142,8 @@ def _read(
     *,
     max_items: int,
     ignore_warnings: bool,
-    csv_out: Path | None,
-    json_out: Path | None,
+    csv_out: Target,
+    json_out: Target,
     limits: ReportLimits,
 ) -> ReportDigest:
     progress = Progress()
@@ -133,10 +156,8 @@ def _read(
     ):
         parser = ReportParser(csv.reader(text), progress, problems, limits.max_field_bytes, lambda: stream.unpacked)
         header = parser.preamble(display_name(member.info.filename))
-        with _output_files(csv_out, json_out, member.info.file_size) as outputs:
+        with _copies(csv_out, json_out) as outputs:
             body = parser.body(outputs, max_items, ignore_warnings)
-            if outputs is not None:
-                outputs.finish()
     _note_decoding(stream, problems)
     totals = body.tally.totals()
     return ReportDigest(
@@ -170,50 +191,27 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 
 @contextmanager
-def _output_files(csv_out: Path | None, json_out: Path | None, size_hint: int) -> Iterator[Outputs | None]:
-    """Open the output files; on any failure stop the encoder, close and delete the files, so
-    nothing misleading stays."""
+def _copies(csv_out: Target, json_out: Target) -> Iterator[Outputs | None]:
+    """The copies' writer. Files given as paths are opened here and, after any failure, closed
+    and deleted, so that nothing misleading stays."""
     if csv_out is None and json_out is None:
         yield None
         return
-    opened: list[tuple[Path, BinaryIO]] = []
-    outputs: Outputs | None = None
+    created: list[Path] = []
     try:
-        files = [_create(path, opened) if path is not None else None for path in (csv_out, json_out)]
-        outputs = _start_outputs(files[0], files[1], size_hint)
-        yield outputs
-        for _, handle in opened:
-            handle.close()
+        with ExitStack() as stack:
+            files = [_open(target, created, stack) for target in (csv_out, json_out)]
+            yield FileOutputs(files[0], files[1])
     except BaseException:
-        if outputs is not None:
-            outputs.abort()
-        for path, handle in opened:
-            with suppress(OSError):  # a full disk fails the close too; the first error is the one to report
-                handle.close()
-            path.unlink(missing_ok=True)
+        for path in created:
+            with suppress(OSError):
+                path.unlink()
         raise
 
 
-def _start_outputs(csv_file: BinaryIO | None, json_file: BinaryIO | None, size_hint: int) -> Outputs:
-    """A worker process encodes a large report's copies when there is a second core for it."""
-    if os.name == "posix" and size_hint >= ENCODER_PROCESS_BYTES and _cores() > 1:
-        from offergate.catalogs.report.encoder import EncoderProcess
-
-        try:
-            return EncoderProcess(csv_file, json_file)
-        except OSError:
-            pass  # no worker (no processes left, no interpreter): encode here
-    return FileOutputs(csv_file, json_file)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _create(path: Path, opened: list[tuple[Path, BinaryIO]]) -> BinaryIO:
-    handle: BinaryIO = path.open("wb")
-    opened.append((path, handle))
+def _open(target: Target, created: list[Path], stack: ExitStack) -> BinaryIO | None:
+    if not isinstance(target, Path):
+        return target
+    handle: BinaryIO = stack.enter_context(target.open("wb"))
+    created.append(target)
     return handle

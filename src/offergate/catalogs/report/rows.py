@@ -1,26 +1,21 @@
-"""Parse the report's CSV rows, tally them, and write them out, with little work per row.
+"""Parse the report's CSV rows, tally them, and (on request) copy them out.
 
-Rows are taken from csv.reader in chunks. Per chunk, counting is done by C-level helpers
-(Counter over (message, type) pairs); only the first `max_items` rows and a few sample ids
-per group are looked at one by one. Output rows are encoded a whole chunk at a time: each
-row's fields are joined with NUL (which the byte stream never contains) and the rows with
-U+0001 into one string; the CSV text comes from it by a few whole-chunk replaces, the JSON
-text by one split at the separators with each field's key put between the pieces. Rows that
-do not fit that scheme (a `;` outside the offer snippet, more than eight snippet parts, a
-U+0001 in a field) are encoded one by one, to the same bytes. The joining happens where the
-rows are parsed; the encoding and writing may happen in a worker process (report_encoder).
+Rows come from csv.reader in chunks. Each chunk is counted with a Counter over its
+(message, type) pairs; only the first `max_items` rows and a few sample ids per group are
+looked at one by one. The copies, when asked for, are written with csv.writer and json.dumps.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress, islice
-from operator import itemgetter, not_
+from itertools import islice
+from operator import itemgetter
 from typing import Protocol
 
 from offergate.catalogs.report.archive import ReportError
@@ -46,45 +41,18 @@ MAX_KEY_CHARS = 2_000_000  # characters of (message, type) kept as group keys, o
 MAX_KEPT_CHARS = 1000  # a kept value (first rows, sample ids) is cut to this many characters
 MAX_SAMPLES = 5
 MAX_PROBLEMS = 20
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OTHER_MESSAGES = "(other messages)"
 ERROR, WARNING, OTHER = "error", "warning", "other"
 _TYPE_NAMES = {ERROR: "Error", WARNING: "Warning", OTHER: "Other"}
+# A plain number, which a spreadsheet reads as a number and never runs: -1, +3, -5.00, 1e-3.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 Row = list[str]
 Key = tuple[str, str]
 _KEY = itemgetter(1, 2)
 _TYPE = itemgetter(2)
-_SNIPPET = itemgetter(4)
 _FIVE = {WIDTH}
-_SEMICOLONS = SNIPPET_PARTS - 1
-_JSON_SEPARATORS = (
-    *(f'", "{key}": "'.encode() for key in JSON_KEYS[1:]),
-    f'"}},\n{{"{JSON_KEYS[0]}": "'.encode(),
-)
-_JSON_START = f'{{"{JSON_KEYS[0]}": "'.encode()
-_ROW_END = "\1"  # between rows in the bulk text
-_SKELETON_ROW = b"\0" * (WIDTH - 1) + b";" * _SEMICOLONS + _ROW_END.encode()
-_NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\0;\1")
-_STRIP = re.compile(rb" *([\0;\1]) *")
-_NEUTRALISE = re.compile(rb"(^|[\0;\1])(?=[=+\-@\t\r])")
-_SEPARATOR, _EDGE, _ESCAPED, _QUOTING = b"\1", b"\2", b"\3", b"\4"
-
-
-def _class_table() -> bytes:
-    """Byte classes: 1 a separator, 2 a space or formula start, 3 a control character JSON
-    escapes, 4 a quote or backslash, 0 the rest."""
-    table = bytearray(256)
-    for byte in range(0x20):
-        table[byte] = _ESCAPED[0]
-    table[ord('"')] = table[ord("\\")] = _QUOTING[0]
-    table[0] = table[1] = table[ord(";")] = _SEPARATOR[0]
-    for char in (" ", *DANGEROUS):
-        table[ord(char)] = _EDGE[0]
-    return bytes(table)
-
-
-_CLASSES = _class_table()
 
 
 @dataclass(frozen=True)
@@ -132,7 +100,7 @@ def _type_label(value: str) -> str:
 
 def split_snippet(snippet: str) -> list[str]:
     """The eight Offer Snippet parts; missing parts are empty, extra `;` stay in the last part."""
-    parts = snippet.split(";", _SEMICOLONS)
+    parts = snippet.split(";", SNIPPET_PARTS - 1)
     parts += [""] * (SNIPPET_PARTS - len(parts))
     return [part.strip(" ") for part in parts]
 
@@ -148,8 +116,11 @@ def row_fields(row: Row) -> list[str]:
 
 
 def neutralise(value: str) -> str:
-    """Prefix an apostrophe when a spreadsheet would take the value for a formula."""
-    return "'" + value if value.startswith(DANGEROUS) else value
+    """Prefix an apostrophe when a spreadsheet would run the value as a formula: it starts with
+    `=`, `+`, `-`, `@`, a tab or a CR, and is not a plain number (`-1`, `+3`, `-5.00` stay)."""
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def normalise_name(name: str) -> str:
@@ -191,126 +162,7 @@ class Progress:
         return self.base + len(self.chunk)
 
 
-# --- output encoding -------------------------------------------------------------------------
-
-
-def _strip_edges(joined: bytes) -> tuple[bytes, bool]:
-    """Strip spaces around every field; say whether a field now starts like a formula."""
-    joined = _STRIP.sub(rb"\1", joined).strip(b" ")
-    return joined, joined[:1] in (b"=", b"+", b"-", b"@", b"\t", b"\r") or _NEUTRALISE.search(joined) is not None
-
-
-def _template(joined: bytes) -> bytes:
-    """The fields as a %-template: every separator becomes %s, a literal % becomes %%."""
-    if b"%" in joined:
-        joined = joined.replace(b"%", b"%%")
-    return joined.replace(b"\0", b"%s").replace(b";", b"%s").replace(b"\1", b"%s")
-
-
-def _csv_lines(joined: bytes) -> bytes:
-    """Every field quoted: separators become `","`, row ends `"\\r\\n"`, quotes are doubled."""
-    if b'"' in joined:
-        joined = joined.replace(b'"', b'""')
-    return b'"' + joined.replace(b"\0", b'","').replace(b";", b'","').replace(b"\1", b'"\r\n"') + b'"\r\n'
-
-
-def _bulk(joined: bytes, rows: int, want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
-    """Encode rows from their fields joined by NUL and rows joined by U+0001, with exactly
-    seven `;` in each snippet.
-
-    CSV: separators are replaced by the quotes and commas between fields. JSON: the text is
-    split at every separator and the keys go between the fields (with control characters to
-    escape, each separator becomes %s and one %-format puts the keys in). Byte classes (one
-    translate) tell whether any field has spaces to strip, starts like a formula, or needs
-    JSON escapes; for clean data those steps are skipped.
-    """
-    classes = joined.translate(_CLASSES)
-    dangerous = False
-    if classes[:1] == _EDGE or classes[-1:] == _EDGE or _SEPARATOR + _EDGE in classes or _EDGE + _SEPARATOR in classes:
-        joined, dangerous = _strip_edges(joined)
-        classes = joined.translate(_CLASSES)
-    csv_text = json_text = b""
-    if want_csv:
-        csv_text = _csv_lines(_NEUTRALISE.sub(rb"\1'", joined) if dangerous else joined)
-    if want_json:
-        separators = (_JSON_SEPARATORS * rows)[:-1]
-        if _ESCAPED in classes or b"\t" in joined or b"\r" in joined:
-            template = json.dumps(_template(joined).decode(), ensure_ascii=False)[1:-1].encode()
-            json_text = (_JSON_START + template + b'"}') % separators
-        else:
-            if _QUOTING in classes:
-                joined = joined.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
-            json_text = _interleave(joined, separators)
-    return csv_text, json_text
-
-
-def _interleave(joined: bytes, separators: tuple[bytes, ...]) -> bytes:
-    """The JSON objects: the fields, split at every separator, with the keys between them."""
-    fields = joined.replace(b"\1", b"\0").replace(b";", b"\0").split(b"\0")
-    pieces = [_JSON_START] * (2 * len(fields) + 1)
-    pieces[1::2] = fields
-    pieces[2:-1:2] = separators
-    pieces[-1] = b'"}'
-    return b"".join(pieces)
-
-
-def encode_row(row: Row) -> tuple[bytes, bytes]:
-    """One row as a CSV line and a JSON object, the slow way (the bulk path's reference)."""
-    fields = row_fields(row)
-    line = '"' + '","'.join(neutralise(value).replace('"', '""') for value in fields) + '"\r\n'
-    return line.encode(), json.dumps(dict(zip(JSON_KEYS, fields, strict=True)), ensure_ascii=False).encode()
-
-
-def _bulk_ready(row: Row) -> Row | None:
-    """The row padded to seven snippet separators, or None when it cannot go the bulk way."""
-    semicolons = row[4].count(";")
-    if semicolons > _SEMICOLONS or any(";" in value for value in row[:4]) or any(_ROW_END in value for value in row):
-        return None
-    if semicolons < _SEMICOLONS:
-        return [*row[:4], row[4] + ";" * (_SEMICOLONS - semicolons)]
-    return row
-
-
-def _joined(rows: list[Row]) -> bytes:
-    return _ROW_END.join(map("\0".join, rows)).encode()
-
-
-def _split_joined(joined: bytes) -> list[Row]:
-    """The rows back from their joined form (whose fields hold no NUL and no U+0001)."""
-    return [row.split("\0") for row in joined.decode().split(_ROW_END)]
-
-
-def encode_joined(joined: bytes, rows: int, want_csv: bool = True, want_json: bool = True) -> tuple[bytes, bytes]:
-    """CSV lines and JSON objects (joined by ",\\n") for rows of exactly five fields, given joined:
-    fields by NUL, rows by U+0001, neither inside a field."""
-    if joined.translate(None, _NOT_SEPARATOR) == (_SKELETON_ROW * rows)[:-1]:
-        return _bulk(joined, rows, want_csv, want_json)
-    return _encode_mixed(_split_joined(joined), want_csv, want_json)
-
-
-def _encode_mixed(rows: list[Row], want_csv: bool, want_json: bool) -> tuple[bytes, bytes]:
-    """Runs of rows that fit the bulk scheme go the bulk way, the others one by one."""
-    csv_parts: list[bytes] = []
-    json_parts: list[bytes] = []
-    run: list[Row] = []
-    for row in [*rows, None]:
-        ready = _bulk_ready(row) if row is not None else None
-        if ready is not None:
-            run.append(ready)
-            continue
-        if run:
-            texts = _bulk(_joined(run), len(run), want_csv, want_json)
-            csv_parts.append(texts[0])
-            json_parts.append(texts[1])
-            run.clear()
-        if row is not None:
-            line, obj = encode_row(row)
-            csv_parts.append(line)
-            json_parts.append(obj)
-    return b"".join(csv_parts) if want_csv else b"", b",\n".join(json_parts) if want_json else b""
-
-
-CSV_HEADER = ('"' + '","'.join(OUTPUT_COLUMNS) + '"\r\n').encode()
+# --- the normalised copies ------------------------------------------------------------------
 
 
 class Sink(Protocol):
@@ -318,60 +170,53 @@ class Sink(Protocol):
 
 
 class Outputs:
-    """Where the rows' CSV and JSON copies go. `write` joins a chunk's rows into one byte
-    string (cheap); `put_joined` encodes and writes it, here (FileOutputs) or in a worker
-    process (report_encoder.EncoderProcess)."""
-
-    want_csv = True
-    want_json = True
+    """Where the rows go after they are counted: nowhere by default."""
 
     def write(self, rows: list[Row]) -> None:
-        if not rows:
-            return
-        joined = _joined(rows)
-        if joined.count(b"\1") == len(rows) - 1:  # no U+0001 inside a field
-            self.put_joined(joined, len(rows))
-        else:
-            self.put_encoded(*_encode_mixed(rows, self.want_csv, self.want_json))
-
-    def put_joined(self, joined: bytes, rows: int) -> None:
-        self.put_encoded(*encode_joined(joined, rows, self.want_csv, self.want_json))
-
-    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
-        raise NotImplementedError
+        """The rows of one chunk, each of exactly five columns."""
 
     def finish(self) -> None:
         """After the last rows: complete the files."""
 
-    def abort(self) -> None:
-        """After an error: stop, leaving the files to be deleted."""
-
 
 class FileOutputs(Outputs):
-    """The CSV and JSON copies, encoded and written in this process as the rows stream."""
+    """The 12-column CSV copy (formula-like text neutralised) and the JSON Lines copy (values as
+    they are): each chunk's rows go through csv.writer into a text buffer and through one
+    json.JSONEncoder, then into the files as UTF-8."""
 
     def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
-        self._csv = csv_file
-        self._json = json_file
-        self.want_csv = csv_file is not None
-        self.want_json = json_file is not None
-        self._first = True
+        self._csv_file = csv_file
+        self._json_file = json_file
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode
         if csv_file is not None:
-            csv_file.write(CSV_HEADER)
-        if json_file is not None:
-            json_file.write(b"[")
+            self._writer.writerow(OUTPUT_COLUMNS)
+            self._flush(csv_file)
 
-    def put_encoded(self, csv_text: bytes, json_text: bytes) -> None:
-        if self._csv is not None:
-            self._csv.write(csv_text)
-        if self._json is not None:
-            self._json.write(b"\n" if self._first else b",\n")
-            self._json.write(json_text)
-        self._first = False
+    def write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        table = [row_fields(row) for row in rows]
+        if self._csv_file is not None:
+            self._writer.writerows(_guarded(fields) for fields in table)
+            self._flush(self._csv_file)
+        if self._json_file is not None:
+            encode = self._encode
+            lines = [encode(dict(zip(JSON_KEYS, fields, strict=True))) for fields in table]
+            self._json_file.write(("\n".join(lines) + "\n").encode())
 
-    def finish(self) -> None:
-        if self._json is not None:
-            self._json.write(b"\n]\n")
+    def _flush(self, sink: Sink) -> None:
+        sink.write(self._buffer.getvalue().encode())
+        self._buffer.seek(0)
+        self._buffer.truncate()
+
+
+def _guarded(fields: list[str]) -> list[str]:
+    """The fields with the formula guard applied (most rows have no field that needs it)."""
+    if any(value.startswith(FORMULA_STARTS) for value in fields):
+        return [neutralise(value) for value in fields]
+    return fields
 
 
 # --- parsing and tallying --------------------------------------------------------------------
@@ -392,7 +237,9 @@ class Tally:
     def add(self, rows: list[Row], chunk: Counter[Key]) -> None:
         """Count `rows`, whose (message, type) pairs `chunk` already counts."""
         counts = self.counts
-        for key, number in chunk.items():
+        if len(counts) >= self.max_groups:
+            self._add_when_full(rows, chunk)
+        for key, number in chunk.items() if len(counts) < self.max_groups else ():
             if key in counts:
                 counts[key] += number
             elif len(counts) < self.max_groups and len(key[0]) + len(key[1]) <= self.key_room:
@@ -401,12 +248,28 @@ class Tally:
                 self.samples[key] = []
                 self.hungry.add(key)
             else:
-                kind = type_kind(key[1])
-                self.overflow[kind] = self.overflow.get(kind, 0) + number
-        wanted = self.hungry.intersection(chunk)
+                self._overflow(key[1], number)
+        wanted = self.hungry.intersection(chunk) if self.hungry else None
         if wanted:
             self._sample(rows, wanted)
         self.seen += len(rows)
+
+    def _add_when_full(self, rows: list[Row], chunk: Counter[Key]) -> None:
+        """With every group taken, only the keys already counted are looked at one by one; the
+        other rows are counted by type, from the chunk's count of types."""
+        counts = self.counts
+        by_type = Counter(map(_TYPE, rows))
+        for key in chunk.keys() & counts.keys():
+            number = chunk[key]
+            counts[key] += number
+            by_type[key[1]] -= number
+        for type_text, number in by_type.items():
+            if number:
+                self._overflow(type_text, number)
+
+    def _overflow(self, type_text: str, number: int) -> None:
+        kind = type_kind(type_text)
+        self.overflow[kind] = self.overflow.get(kind, 0) + number
 
     def _sample(self, rows: list[Row], wanted: set[Key]) -> None:
         for number, row in enumerate(rows, self.seen):
@@ -441,7 +304,7 @@ class Tally:
             # raw keys that merge (`Error` and `error `) each hold their first ids: keep row order
             group.sample_item_ids = [item_id for _, item_id in sorted(samples)[:MAX_SAMPLES]]
         ordered = sorted((group for group, _ in merged.values()), key=lambda g: -g.count)
-        for kind, number in self.overflow.items():
+        for kind, number in sorted(self.overflow.items(), key=lambda item: -item[1]):
             if not (ignore_warnings and kind == WARNING):
                 ordered.append(MessageGroup(OTHER_MESSAGES, _TYPE_NAMES[kind], number))
         return ordered
@@ -599,4 +462,4 @@ def _without_warnings(rows: list[Row], counted: Counter[Key]) -> list[Row]:
     warning_types = {kind_text for _, kind_text in counted if type_kind(kind_text) == WARNING}
     if not warning_types:
         return rows
-    return list(compress(rows, map(not_, map(warning_types.__contains__, map(_TYPE, rows)))))
+    return [row for row in rows if row[2] not in warning_types]
