@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from offergate.catalogs.report.archive import MemberStream
 from offergate.catalogs.report.reader import DEFAULT_LIMITS, ReportError, ReportLimits, read_report
+from offergate.catalogs.report.stream import MemberStream
 from tests.catalogs.report.builders import MEMBER, patch_central, report_bytes, report_zip, write_zip
 
 ROW = ["sku-1", "Bad price", "Error", "", ""]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from offergate.catalogs.report import archive as report_zip
+from offergate.catalogs.report import stream as member_stream
 from offergate.catalogs.report.reader import ReportHeader
 from tests.catalogs.report.builders import VALUES, Read, read_rows, read_zip, report_bytes, write_zip
 
@@ -59,7 +59,7 @@ def test_utf16_without_bom_big_endian(tmp_path: Path) -> None:
 
 
 def test_utf16_across_read_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_zip, "READ_SIZE", 7)  # odd: splits code units and surrogate pairs
+    monkeypatch.setattr(member_stream, "READ_SIZE", 7)  # odd: splits code units and surrogate pairs
     _same_as_plain(read_rows(tmp_path, data=report_bytes(ROWS, encoding="utf-16")), tmp_path)
 
 
@@ -85,7 +85,7 @@ def test_invalid_utf8_is_replaced_and_noted(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_across_read_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_zip, "READ_SIZE", 5)
+    monkeypatch.setattr(member_stream, "READ_SIZE", 5)
     read = read_rows(tmp_path, data=report_bytes(ROWS))
     assert read.digest.problems == []  # valid multi-byte characters split across reads stay whole
     _same_as_plain(read, tmp_path)

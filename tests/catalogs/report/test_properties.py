@@ -17,8 +17,9 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offergate.catalogs.report import archive as report_zip
 from offergate.catalogs.report import rows as report_csv
+from offergate.catalogs.report import stream as report_zip
+from offergate.catalogs.report.copies import neutralise
 from offergate.catalogs.report.reader import read_report
 from tests.catalogs.report import reference
 from tests.catalogs.report.builders import csv_text, lines, write_zip
@@ -113,7 +114,7 @@ NUMBERISH = st.from_regex(r"\A[+-]?[0-9]{1,4}(\.[0-9]{0,3})?\Z")
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(value=st.one_of(st.text(max_size=8), st.text(st.sampled_from("=+-@\t\r0123456789.eE x"), max_size=8), NUMBERISH))
 def test_the_formula_guard_prefixes_exactly_what_a_spreadsheet_would_run(value: str) -> None:
-    guarded = report_csv.neutralise(value)
+    guarded = neutralise(value)
     runs = value[:1] in ("=", "+", "-", "@", "\t", "\r")
     number = reference.NUMBER.fullmatch(value) is not None
     assert guarded == ("'" + value if runs and not number else value)

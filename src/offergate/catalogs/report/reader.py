@@ -26,30 +26,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from offergate.catalogs.report.archive import (
-    DECODE_ERRORS,
-    MemberStream,
-    OpenMember,
-    ReportError,
-    ReportLimits,
-    decode_errors_seen,
-    display_name,
-    open_member,
-    reset_decode_errors,
-)
+from offergate.catalogs.report.archive import OpenMember, open_member
+from offergate.catalogs.report.copies import FileOutputs
+from offergate.catalogs.report.items import MessageGroup, RejectedItem, ReportHeader
+from offergate.catalogs.report.limits import ReportError, ReportLimits, display_name
 from offergate.catalogs.report.rows import (
     ERROR,
     OTHER,
     WARNING,
-    FileOutputs,
-    MessageGroup,
     Outputs,
     Problems,
     Progress,
-    RejectedItem,
-    ReportHeader,
     ReportParser,
 )
+from offergate.catalogs.report.stream import DECODE_ERRORS, MemberStream, decode_errors_seen, reset_decode_errors
 
 DEFAULT_LIMITS = ReportLimits()
 DIGEST_FORMAT = 1

@@ -1,35 +1,25 @@
-"""Parse the report's CSV rows, tally them, and (on request) copy them out.
+"""Parse the report's CSV rows and tally them, handing each chunk to the copies (`copies.py`).
 
 Rows come from csv.reader in chunks. Each chunk is counted with a Counter over its
 (message, type) pairs; only the first `max_items` rows and a few sample ids per group are
-looked at one by one. The copies, when asked for, are written with csv.writer and json.dumps.
+looked at one by one.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 from typing import Protocol
 
-from offergate.catalogs.report.archive import ReportError
+from offergate.catalogs.report.items import MessageGroup, RejectedItem, ReportHeader
+from offergate.catalogs.report.limits import ReportError
 
 HEADER_COLUMNS = ("Catalog Name", "Catalog Id", "Store Id", "Upload Time")
 BODY_COLUMNS = ("Item Id", "Message", "Type", "Values", "Offer Snippet")
-OUTPUT_COLUMNS = (
-    "Item Id", "Message", "Type", "Values", "Title", "Product Type",
-    "Link", "Image Link", "Price", "Sale Price", "Sale Start", "Sale End",
-)  # fmt: skip
-JSON_KEYS = (
-    "item_id", "message", "type", "values", "title", "product_type",
-    "link", "image_link", "price", "sale_price", "sale_start", "sale_end",
-)  # fmt: skip
 WIDTH = len(BODY_COLUMNS)
 SNIPPET_PARTS = 8
 CHUNK_ROWS = 1024  # rows per chunk at most
@@ -41,50 +31,15 @@ MAX_KEY_CHARS = 2_000_000  # characters of (message, type) kept as group keys, o
 MAX_KEPT_CHARS = 1000  # a kept value (first rows, sample ids) is cut to this many characters
 MAX_SAMPLES = 5
 MAX_PROBLEMS = 20
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OTHER_MESSAGES = "(other messages)"
 ERROR, WARNING, OTHER = "error", "warning", "other"
 _TYPE_NAMES = {ERROR: "Error", WARNING: "Warning", OTHER: "Other"}
-# A plain number, which a spreadsheet reads as a number and never runs: -1, +3, -5.00, 1e-3.
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 Row = list[str]
 Key = tuple[str, str]
 _KEY = itemgetter(1, 2)
 _TYPE = itemgetter(2)
 _FIVE = {WIDTH}
-
-
-@dataclass(frozen=True)
-class ReportHeader:
-    catalog_name: str
-    catalog_id: str
-    store_id: str
-    upload_time: str
-
-
-@dataclass(frozen=True)
-class RejectedItem:
-    item_id: str
-    message: str
-    type: str
-    values: str
-    title: str
-    product_type: str
-    link: str
-    image_link: str
-    price: str
-    sale_price: str
-    sale_start: str
-    sale_end: str
-
-
-@dataclass
-class MessageGroup:
-    message: str
-    type: str
-    count: int
-    sample_item_ids: list[str] = field(default_factory=list)
 
 
 def type_kind(value: str) -> str:
@@ -113,14 +68,6 @@ def kept(value: str) -> str:
 def row_fields(row: Row) -> list[str]:
     """The twelve output fields of a five-column row, stripped of surrounding spaces."""
     return [value.strip(" ") for value in row[:4]] + split_snippet(row[4])
-
-
-def neutralise(value: str) -> str:
-    """Prefix an apostrophe when a spreadsheet would run the value as a formula: it starts with
-    `=`, `+`, `-`, `@`, a tab or a CR, and is not a plain number (`-1`, `+3`, `-5.00` stay)."""
-    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def normalise_name(name: str) -> str:
@@ -177,46 +124,6 @@ class Outputs:
 
     def finish(self) -> None:
         """After the last rows: complete the files."""
-
-
-class FileOutputs(Outputs):
-    """The 12-column CSV copy (formula-like text neutralised) and the JSON Lines copy (values as
-    they are): each chunk's rows go through csv.writer into a text buffer and through one
-    json.JSONEncoder, then into the files as UTF-8."""
-
-    def __init__(self, csv_file: Sink | None, json_file: Sink | None) -> None:
-        self._csv_file = csv_file
-        self._json_file = json_file
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        self._encode = json.JSONEncoder(ensure_ascii=False).encode
-        if csv_file is not None:
-            self._writer.writerow(OUTPUT_COLUMNS)
-            self._flush(csv_file)
-
-    def write(self, rows: list[Row]) -> None:
-        if not rows:
-            return
-        table = [row_fields(row) for row in rows]
-        if self._csv_file is not None:
-            self._writer.writerows(_guarded(fields) for fields in table)
-            self._flush(self._csv_file)
-        if self._json_file is not None:
-            encode = self._encode
-            lines = [encode(dict(zip(JSON_KEYS, fields, strict=True))) for fields in table]
-            self._json_file.write(("\n".join(lines) + "\n").encode())
-
-    def _flush(self, sink: Sink) -> None:
-        sink.write(self._buffer.getvalue().encode())
-        self._buffer.seek(0)
-        self._buffer.truncate()
-
-
-def _guarded(fields: list[str]) -> list[str]:
-    """The fields with the formula guard applied (most rows have no field that needs it)."""
-    if any(value.startswith(FORMULA_STARTS) for value in fields):
-        return [neutralise(value) for value in fields]
-    return fields
 
 
 # --- parsing and tallying --------------------------------------------------------------------
