@@ -8,7 +8,7 @@ from pathlib import Path
 
 from offergate import __version__
 from offergate.catalogs.settings import CatalogSettings
-from offergate.config.parse import Config
+from offergate.config.parse import Config, workspace_of
 from offergate.core.backend import Backend, Ending
 from offergate.core.clock import Clock, Deadline
 from offergate.core.durations import format_duration
@@ -120,11 +120,6 @@ def backends_of(config: Config, clock: Clock, deadline: Deadline, runner: Runner
     if config.catalogs is not None:
         backends.append(catalog_backend(config.catalogs, wiring, workspace))
     return backends
-
-
-def workspace_of(env: Mapping[str, str]) -> Path:
-    """Where report files go: the job's workspace, or the current folder outside GitHub."""
-    return Path(env.get("GITHUB_WORKSPACE") or ".")
 
 
 def run_gate(config: Config, runner: Runner, clock: Clock, env: Mapping[str, str]) -> Outcome:

@@ -114,7 +114,7 @@ def test_a_symlink_planted_during_the_run_is_never_written_through(tmp_path: Pat
     workspace = tmp_path / "ws"
     workspace.mkdir()
     folder = ReportFolder(workspace, "offergate-report")
-    folder.prepare(run=object())
+    folder.prepare()
     (folder.path / "4101.zip").symlink_to(outside / "target")
     with pytest.raises(ReportFolderError, match=r"'offergate-report/4101\.zip' is in the way: it already exists"):
         folder.create("4101.zip")
@@ -202,22 +202,37 @@ def test_stale_files_are_removed_when_this_run_reads_no_report(harness: Harness,
 
 def test_a_second_read_in_the_same_run_replaces_the_catalogs_files(tmp_path: Path) -> None:
     folder = ReportFolder(tmp_path, "r")
-    run = object()
-    folder.prepare(run)
+    folder.prepare()
     folder.write("5.zip", b"first")
     folder.write("6.zip", b"other catalog, this run")
-    folder.prepare(run)  # the same run: nothing of it removed
     folder.remove_catalog("5")
     folder.write("5.zip", b"second")
     assert (folder.path / "5.zip").read_bytes() == b"second"
     assert listing(folder.path) == ["5.zip", "6.zip"]
-    folder.prepare(object())  # the next run
+    folder.prepare()  # the next run
     assert listing(folder.path) == []
+
+
+def test_every_catalog_of_one_run_keeps_its_report_files(harness: Harness, tmp_path: Path) -> None:
+    """The folder is made fresh once a run, not once a catalog: the second catalog's report does
+    not remove the first one's."""
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4101", scenario="seed")
+    harness.sandbox.add_catalog(STORE["merchant_id"], "4102", scenario="seed")
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    run = gate(harness, workspace, **{"catalog-id": "4101,4102"})
+    assert run.exit_code == 0, run.log
+    assert listing(workspace / "offergate-report") == [
+        "4101.summary.json",
+        "4101.zip",
+        "4102.summary.json",
+        "4102.zip",
+    ]
 
 
 def test_files_are_created_readable_and_not_executable(tmp_path: Path) -> None:
     folder = ReportFolder(tmp_path, "r")
-    folder.prepare(object())
+    folder.prepare()
     folder.write("5.summary.json", json.dumps({}).encode())
     mode = (folder.path / "5.summary.json").stat().st_mode & 0o777
     assert mode & 0o111 == 0 and mode & 0o400

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 
 import requests
 
 from offergate.catalogs.client import CatalogClient, resolve_catalogs
 from offergate.catalogs.present import catalog_section, output_row, rejection_annotations, start_notices
+from offergate.catalogs.report.folder import ReportFolder, ReportFolderError
 from offergate.catalogs.rules import CatalogObservation
 from offergate.catalogs.settings import CatalogSettings
 from offergate.catalogs.watcher import CatalogWatcher
@@ -71,6 +73,10 @@ class ContentApiCatalogs:
                 on_secret=self._on_secret,
             )
             self._watched.append((watcher, WatchState(watcher)))
+        # The report folder holds this run's files only, from the start; what stands in its way
+        # is met again, and told in the summary, when a report is saved.
+        with suppress(ReportFolderError):
+            ReportFolder.at(self._workspace / settings.report_dir, settings.report_dir).prepare()
         return [state for _, state in self._watched]
 
     def present(self, ending: Ending) -> Presentation:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -113,7 +112,6 @@ class CatalogWatcher:
     on_secret: Callable[[str], None]
     _report: tuple[int, float, CatalogObservation] | None = field(default=None, init=False)
     _had_status: bool = field(default=False, init=False)
-    _folder_ready: bool = field(default=False, init=False)
 
     @property
     def key(self) -> str:
@@ -129,10 +127,6 @@ class CatalogWatcher:
         A 404 before any status is "no review status yet" (pending). A 404 after a status was
         seen is not retried: the catalog was deleted (or the store changed), so it is an error.
         """
-        if not self._folder_ready:  # the report folder holds this run's files only, from the start
-            self._folder_ready = True
-            with suppress(ReportFolderError):  # met again, and told, when a report is saved
-                self._report_files().start()
         try:
             status = self.client.status(self.catalog_id)
         except ApiError as error:
@@ -185,7 +179,6 @@ class CatalogWatcher:
             self.settings.report_dir,
             self.catalog_id,
             copies=self.settings.report_copies,
-            run=self.settings,
         )
 
     def _download(self, status: CatalogStatus, files: CatalogReportFiles) -> None:

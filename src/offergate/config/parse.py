@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from offergate.catalogs.report.folder import workspace_of
 from offergate.catalogs.settings import CatalogSettings
 from offergate.config.catalogs import catalog_settings, check_report_dir
 from offergate.config.inputs import with_defaults
@@ -22,6 +22,11 @@ from offergate.offers.product_ingestion.settings import ProductIngestionSettings
 from offergate.offers.settings import OfferSettings
 
 MIN_POLL_INTERVAL = 1.0
+
+
+def workspace_of(env: Mapping[str, str]) -> Path:
+    """Where report files go: the job's workspace, or the current folder outside GitHub."""
+    return Path(env.get("GITHUB_WORKSPACE") or ".")
 
 
 @dataclass(frozen=True)

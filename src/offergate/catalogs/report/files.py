@@ -25,30 +25,22 @@ _COPY_SUFFIX = {"csv": ".csv", "json": ".jsonl"}
 
 
 class CatalogReportFiles:
-    """Where one catalog's report goes. `run` is any object that stands for this run of the
-    gate (the gate's settings): the folder is made fresh once per run."""
+    """Where one catalog's report goes (the folder is made fresh once a run by the catalog
+    backend, `ReportFolder.prepare`)."""
 
-    def __init__(
-        self, report_dir: Path, relative: str, catalog_id: str, *, copies: frozenset[str], run: object
-    ) -> None:
+    def __init__(self, report_dir: Path, relative: str, catalog_id: str, *, copies: frozenset[str]) -> None:
         self.folder = ReportFolder.at(report_dir, relative)
         self.stem = catalog_stem(catalog_id)
         self.copies = copies
-        self._run = run
 
     @property
     def zip_name(self) -> str:
         return self.stem + ".zip"
 
-    def start(self) -> None:
-        """Create the folder and remove the gate's files of earlier runs (once per run)."""
-        self.folder.prepare(self._run)
-
     @contextmanager
     def download_target(self) -> Iterator[BinaryIO]:
         """A fresh `<catalog>.zip` to download into; this catalog's older files are removed first,
         and the ZIP too when the download fails."""
-        self.start()
         self.folder.remove_catalog(self.stem)
         handle = self.folder.create(self.zip_name)
         try:

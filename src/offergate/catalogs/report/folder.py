@@ -23,10 +23,10 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import BinaryIO
 
 CATALOG_ID = re.compile(r"[0-9]{1,20}")
 SUFFIXES = (".zip", ".summary.json", ".csv", ".jsonl")
@@ -41,11 +41,6 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 class ReportFolderError(Exception):
     """A report file cannot be written safely; str() names the path (relative to the workspace)."""
-
-
-def workspace_of(env: Mapping[str, str]) -> Path:
-    """Where report files go: the job's workspace, or the current folder outside GitHub."""
-    return Path(env.get("GITHUB_WORKSPACE") or ".")
 
 
 def shown(text: str, limit: int = 64) -> str:
@@ -107,10 +102,9 @@ def _rel(root: Path, path: Path) -> str:
 
 
 class ReportFolder:
-    """The report folder of one run, opened safely. `open()` creates it (and removes the gate's
-    files from earlier runs) once per `run` token; `create` makes a new file in it."""
-
-    _fresh: ClassVar[dict[Path, object]] = {}  # folder -> the run that last made it fresh
+    """The report folder of one run, opened safely. `prepare()` creates it and removes the gate's
+    files of earlier runs (the catalog backend calls it once a run); `create` makes a new file in
+    it (the folder is made on the way when missing)."""
 
     def __init__(self, workspace: Path, relative: str) -> None:
         self.root = workspace.resolve()
@@ -150,16 +144,13 @@ class ReportFolder:
         finally:
             os.close(fd)
 
-    def prepare(self, run: object) -> None:
-        """Create the folder; the first time for `run`, remove the gate's files from earlier runs."""
+    def prepare(self) -> None:
+        """Create the folder and remove the gate's files of earlier runs (the user's own stay)."""
         try:
             with self._directory() as fd:
-                if ReportFolder._fresh.get(self.path) is run:
-                    return
                 for name in os.listdir(fd):  # noqa: PTH208 - the folder's descriptor, not a path
                     if OWN_FILE.fullmatch(name):
                         self._remove(fd, name)
-                ReportFolder._fresh[self.path] = run
         except OSError as error:
             raise ReportFolderError(f"{shown(self.relative)} cannot be used: {error.strerror}") from None
 
